@@ -1,0 +1,15 @@
+"""The Celery app. Tasks live in each app's tasks.py and only call that app's services.
+
+With REDIS_URL unset (the embedded default) tasks run eagerly in the web process; with it set
+they go to the worker: `celery -A bds worker --beat` (see README.md, "Background jobs").
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bds.settings")
+
+app = Celery("bds")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,10 @@
+from django.conf import settings
+
+
+def site(request):
+    """Values every page template needs: the school's name and the canonical site URL."""
+    return {
+        "SCHOOL_NAME": settings.SCHOOL_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "PAYMENTS_OFFLINE_MODE": settings.PAYMENTS_OFFLINE_MODE,
+    }

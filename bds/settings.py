@@ -1,0 +1,481 @@
+"""Boston Drone School settings.
+
+One file for every environment. Every value comes from the environment (see the table in
+README.md, "Configuration"); when a variable is unset the embedded development default applies
+(SQLite, local-memory cache, files in media/, console email, eager jobs, offline payments).
+
+With DEBUG off the process refuses to start while a production secret is missing, naming the
+variable, instead of silently running on a development value.
+"""
+
+import os
+import secrets
+import sys
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+# -- tiny typed helpers (healthchecks-style) ------------------------------------------------------
+
+
+def env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def envbool(name: str, default: str) -> bool:
+    value = env(name, default).lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def envint(name: str, default: str) -> int:
+    try:
+        return int(env(name, default))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a whole number.") from error
+
+
+def envfloat(name: str, default: str) -> float:
+    try:
+        return float(env(name, default))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a number.") from error
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+DEBUG = envbool("DEBUG", "true")
+TESTING = "pytest" in sys.modules or (len(sys.argv) > 1 and sys.argv[1] == "test")
+
+
+def required_in_production(name: str, dev_default: str = "") -> str:
+    """The variable's value; in production (DEBUG off) a missing one stops the process."""
+    value = env(name)
+    if value:
+        return value
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            f"{name} is not set. It is required when DEBUG is off; see README.md, Configuration."
+        )
+    return dev_default
+
+
+# -- Django core ----------------------------------------------------------------------------------
+
+SECRET_KEY = required_in_production("SECRET_KEY", "django-insecure-development-only-key")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS") or (
+    ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else [urlsplit(SITE_URL).hostname]
+)
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS") or (
+    [] if DEBUG else [f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"]
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "anymail",
+    "storages",
+    "accounts",
+    "courses",
+    "enrollments",
+    "lessons",
+    "payments",
+    "flights",
+]
+
+MIDDLEWARE = [
+    "bds.lib.request_id.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bds.urls"
+WSGI_APPLICATION = "bds.wsgi.application"
+SITE_ID = 1
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bds.lib.context_processors.site",
+            ],
+        },
+    },
+]
+
+# -- database -------------------------------------------------------------------------------------
+
+# dj_database_url.config() returns {} when DATABASE_URL is unset, so the SQLite default is explicit.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=0 if DEBUG else 600,
+        conn_health_checks=True,
+        ssl_require=env("PGSSLMODE") == "require",
+    )
+}
+if env("PGSSLMODE") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["sslmode"] = env("PGSSLMODE")
+if not DEBUG and not env("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. It is required when DEBUG is off; see README.md, Configuration."
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# -- cache, sessions ------------------------------------------------------------------------------
+
+REDIS_URL = env("REDIS_URL")
+CACHE_TTL_SECONDS = envint("CACHE_TTL_SECONDS", "300")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "TIMEOUT": CACHE_TTL_SECONDS,
+            "OPTIONS": {
+                # Fail fast when Redis is away: pages degrade to "no cache", they do not hang.
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
+        }
+    }
+    # A Redis outage must not take the site down: cache errors are logged and treated as misses.
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": CACHE_TTL_SECONDS,
+        }
+    }
+# cached_db: reads come from the cache, the database keeps sessions across a Redis restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# -- accounts -------------------------------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "dashboard"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Boston Drone School: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
+
+# -- internationalisation -------------------------------------------------------------------------
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "America/New_York"
+USE_I18N = True
+USE_TZ = True
+
+# -- files: static, public media, private media ---------------------------------------------------
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = BASE_DIR / "media"
+CDN_BASE_URL = env("CDN_BASE_URL").rstrip("/")
+CDN_PROVIDER = env("CDN_PROVIDER")
+CDN_DISTRIBUTION_ID = env("CDN_DISTRIBUTION_ID")
+if CDN_BASE_URL:
+    STATIC_URL = f"{CDN_BASE_URL}/static/"
+
+STORAGE_PROVIDER = env("STORAGE_PROVIDER", "local")
+AWS_S3_BUCKET = env("AWS_S3_BUCKET")
+AWS_REGION = env("AWS_REGION", "us-east-1")
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID")
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL")
+S3_CDN_BASE_URL = env("S3_CDN_BASE_URL").rstrip("/")
+# Private files (videos, materials, certificates) are handed out as signed URLs this short-lived.
+PRIVATE_URL_EXPIRY_SECONDS = 900
+
+if STORAGE_PROVIDER == "aws_s3":
+    for _name in ("AWS_S3_BUCKET", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        if not env(_name):
+            raise ImproperlyConfigured(f"{_name} is not set. It is required when STORAGE_PROVIDER=aws_s3.")
+    _s3_common = {
+        "bucket_name": AWS_S3_BUCKET,
+        "region_name": AWS_REGION,
+        "access_key": AWS_ACCESS_KEY_ID,
+        "secret_key": AWS_SECRET_ACCESS_KEY,
+        "endpoint_url": AWS_S3_ENDPOINT_URL or None,
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+    }
+    _public_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3_common
+        | {
+            "location": "public",
+            "querystring_auth": False,
+            "custom_domain": urlsplit(S3_CDN_BASE_URL).netloc if S3_CDN_BASE_URL else None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": _s3_common
+        | {"location": "private", "querystring_auth": True, "querystring_expire": PRIVATE_URL_EXPIRY_SECONDS},
+    }
+elif STORAGE_PROVIDER == "local":
+    _public_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    # Outside MEDIA_URL on purpose: local private files are streamed only by a view that checks access.
+    _private_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": BASE_DIR / "media" / "private", "base_url": "/private-media/"},
+    }
+else:
+    raise ImproperlyConfigured(f"STORAGE_PROVIDER must be 'local' or 'aws_s3', not {STORAGE_PROVIDER!r}.")
+
+STORAGES = {
+    "default": _public_storage,
+    "private": _private_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Development serves straight from static/ (no collectstatic); decided at start-up, not per test.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+
+# -- email (Django 6.1 MAILERS) -------------------------------------------------------------------
+
+EMAIL_PROVIDER = required_in_production("EMAIL_PROVIDER", "console")
+EMAIL_API_KEY = env("EMAIL_API_KEY")
+EMAIL_FROM_ADDRESS = env("EMAIL_FROM_ADDRESS", "Boston Drone School <hello@bostondroneschool.test>")
+EMAIL_REPLY_TO = env("EMAIL_REPLY_TO")
+DEFAULT_FROM_EMAIL = EMAIL_FROM_ADDRESS
+SERVER_EMAIL = EMAIL_FROM_ADDRESS
+
+_ANYMAIL_API_KEY_OPTION = {
+    "sendgrid": "api_key",
+    "postmark": "server_token",
+    "mailgun": "api_key",
+    "resend": "api_key",
+}
+if EMAIL_PROVIDER == "console":
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+elif EMAIL_PROVIDER == "smtp":
+    if not env("EMAIL_HOST"):
+        raise ImproperlyConfigured("EMAIL_HOST is not set. It is required when EMAIL_PROVIDER=smtp.")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env("EMAIL_HOST"),
+                "port": envint("EMAIL_PORT", "587"),
+                "username": env("EMAIL_HOST_USER") or None,
+                "password": env("EMAIL_HOST_PASSWORD") or None,
+                "use_tls": envbool("EMAIL_USE_TLS", "true"),
+                "timeout": 10,
+            },
+        }
+    }
+elif EMAIL_PROVIDER in _ANYMAIL_API_KEY_OPTION:
+    MAILERS = {
+        "default": {
+            "BACKEND": f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend",
+            "OPTIONS": {_ANYMAIL_API_KEY_OPTION[EMAIL_PROVIDER]: EMAIL_API_KEY},
+        }
+    }
+    if not EMAIL_API_KEY:
+        raise ImproperlyConfigured(f"EMAIL_API_KEY is not set. It is required when EMAIL_PROVIDER={EMAIL_PROVIDER}.")
+elif EMAIL_PROVIDER == "amazon_ses":
+    # Amazon SES authenticates with the AWS credentials (boto3), not an API key.
+    MAILERS = {"default": {"BACKEND": "anymail.backends.amazon_ses.EmailBackend"}}
+else:
+    raise ImproperlyConfigured(
+        "EMAIL_PROVIDER must be one of console, smtp, sendgrid, postmark, mailgun, resend, amazon_ses; "
+        f"not {EMAIL_PROVIDER!r}."
+    )
+ANYMAIL = {"WEBHOOK_SECRET": env("EMAIL_WEBHOOK_SECRET")} if env("EMAIL_WEBHOOK_SECRET") else {}
+
+# -- background jobs (Celery) ---------------------------------------------------------------------
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+# Without a broker (the embedded default) every task runs in-process, so `make run` needs nothing.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for the next one
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# -- payments (Stripe) ----------------------------------------------------------------------------
+
+STRIPE_API_KEY = env("STRIPE_API_KEY")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env("STRIPE_API_BASE")
+# No Stripe key: the clearly labelled offline test mode drives the same payment services.
+PAYMENTS_OFFLINE_MODE = not STRIPE_API_KEY
+if not DEBUG:
+    for _name in ("STRIPE_API_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+        required_in_production(_name)
+elif STRIPE_API_KEY and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET is not set. It is required when STRIPE_API_KEY is set.")
+
+# -- API tokens (JWT) -----------------------------------------------------------------------------
+
+JWT_SECRET = required_in_production("JWT_SECRET")
+if not JWT_SECRET:
+    JWT_SECRET = secrets.token_hex(32)
+    if not TESTING:
+        warnings.warn(
+            "JWT_SECRET is not set: API tokens are signed with a random per-process development key.",
+            stacklevel=1,
+        )
+elif len(JWT_SECRET) < 32:
+    raise ImproperlyConfigured("JWT_SECRET must be at least 32 characters (16 random bytes, hex-encoded).")
+APP_SIGNING_KEY_ID = env("APP_SIGNING_KEY_ID", "dev")
+# Previous keys, accepted for verification only while tokens signed with them expire (rotation).
+JWT_PREVIOUS_SECRETS = envlist("JWT_PREVIOUS_SECRETS")
+
+# -- security -------------------------------------------------------------------------------------
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not DEBUG
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = 0 if DEBUG else 63072000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(self "https://js.stripe.com")'
+_media_origins = [url for url in (CDN_BASE_URL, S3_CDN_BASE_URL, AWS_S3_ENDPOINT_URL) if url]
+if STORAGE_PROVIDER == "aws_s3" and not AWS_S3_ENDPOINT_URL:
+    _media_origins.append(f"https://{AWS_S3_BUCKET}.s3.{AWS_REGION}.amazonaws.com")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, "https://js.stripe.com"],
+    "style-src": [CSP.SELF, *_media_origins[:1]],
+    "img-src": [CSP.SELF, "data:", *_media_origins],
+    "media-src": [CSP.SELF, "blob:", *_media_origins],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF, "https://api.stripe.com", *_media_origins],
+    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+# Large request bodies are refused before a view runs (webhooks and forms are small).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# -- monitoring and logging -----------------------------------------------------------------------
+
+LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
+SENTRY_DSN = env("SENTRY_DSN")
+SENTRY_TRACES_SAMPLE_RATE = envfloat("SENTRY_TRACES_SAMPLE_RATE", "0.0")
+NEW_RELIC_LICENSE_KEY = env("NEW_RELIC_LICENSE_KEY")
+# Render provides the deployed commit; Sentry uses it as the release.
+RELEASE = env("RENDER_GIT_COMMIT") or "development"
+ENVIRONMENT_NAME = "development" if DEBUG else "production"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_context": {"()": "bds.lib.request_id.RequestContextFilter"}},
+    "formatters": {
+        "human": {"format": "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user_id)s %(path)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_context"],
+            "formatter": "human" if DEBUG else "json",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Expected 4xx responses are not worth a warning line each.
+        "django.request": {"level": "ERROR"},
+    },
+}
+
+if SENTRY_DSN:
+    from bds.lib.monitoring import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN, release=RELEASE, environment=ENVIRONMENT_NAME, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
+    )
+
+# -- school settings ------------------------------------------------------------------------------
+
+SCHOOL_NAME = "Boston Drone School"

@@ -1,0 +1,24 @@
+"""URL map (DESIGN.md, "URL map"). bds wires the apps together and holds no business rules."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from bds import health, views
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("payments/", include("payments.urls")),
+    path("learn/", include("lessons.urls")),
+    path("flights/", include("flights.urls")),
+    path("dashboard/", include("enrollments.urls")),
+    path("", views.home, name="home"),
+    path("", include("courses.urls")),
+]
+
+admin.site.site_header = "Boston Drone School admin"
+admin.site.site_title = "Boston Drone School admin"
+admin.site.index_title = "Run the school"

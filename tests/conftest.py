@@ -1,0 +1,70 @@
+"""Shared fixtures: named personas and a clean cache for every test.
+
+Tests run against PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (as .ci/run does),
+otherwise against SQLite and the local-memory cache.
+"""
+
+import pytest
+from django.core.cache import cache
+
+from bds.celery import app as celery_app
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # pytest-django does not clear the cache between tests; Redis keeps keys across them.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Tasks run in-process unless a test starts a real worker (tests/jobs)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _private_media_in_tmp(settings, tmp_path):
+    """Local files go to a per-test folder, never into the developer's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media"},
+        },
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": "/private-media/"},
+        },
+    }
+
+
+@pytest.fixture
+def password():
+    return "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def student(django_user_model, password):
+    return django_user_model.objects.create_user(
+        email="sam.student@example.com", password=password, full_name="Sam Student"
+    )
+
+
+@pytest.fixture
+def outsider(django_user_model, password):
+    return django_user_model.objects.create_user(
+        email="olive.outsider@example.com", password=password, full_name="Olive Outsider"
+    )
+
+
+@pytest.fixture
+def staff(django_user_model, password):
+    return django_user_model.objects.create_user(
+        email="stella.staff@example.com", password=password, full_name="Stella Staff", is_staff=True, is_superuser=True
+    )
