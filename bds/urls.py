@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bds import health, views
+from payments import views as payment_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("flights/", include("flights.urls")),
     path("dashboard/", include("enrollments.urls")),
     path("", views.home, name="home"),
+    path("courses/<slug:slug>/enroll/", payment_views.enroll, name="enroll"),
     path("", include("courses.urls")),
 ]
 
