@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "anymail",
     "storages",
+    "bds",  # project plumbing: management commands (doctor), no models
     "accounts",
     "courses",
     "enrollments",
