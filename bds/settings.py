@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "anymail",
     "storages",
+    "corsheaders",
     "bds",  # project plumbing: management commands (doctor), no models
     "accounts",
     "courses",
@@ -110,6 +111,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "bds.lib.request_id.RequestIdMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "bds.lib.security_headers.PermissionsPolicyMiddleware",
@@ -394,6 +396,13 @@ if not JWT_SECRET:
 elif len(JWT_SECRET) < 32:
     raise ImproperlyConfigured("JWT_SECRET must be at least 32 characters (16 random bytes, hex-encoded).")
 APP_SIGNING_KEY_ID = env("APP_SIGNING_KEY_ID", "dev")
+# Requests per minute; ninja's throttles keep the counters in the cache (Redis in production).
+API_RATE_LIMIT_PER_IP = "300/m"
+API_RATE_LIMIT_PER_USER = "120/m"
+API_RATE_LIMIT_LOGIN = "10/m"
+# Browsers may call the API only from these origins (the mobile app needs no CORS).
+CORS_ALLOWED_ORIGINS = envlist("API_CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
 # Previous keys, accepted for verification only while tokens signed with them expire (rotation).
 JWT_PREVIOUS_SECRETS = envlist("JWT_PREVIOUS_SECRETS")
 
