@@ -1,5 +1,6 @@
 """The demo school (`manage.py seed_demo`): believable, idempotent, and its printed logins work."""
 
+import functools
 import importlib.machinery
 import io
 import re
@@ -12,7 +13,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -35,6 +36,7 @@ def preview_video():
 @pytest.fixture(autouse=True)
 def _video_once(monkeypatch, preview_video):
     monkeypatch.setattr(seed_demo, "preview_video_mp4", lambda: preview_video)
+    monkeypatch.setattr(seed_demo, "cover_png", functools.cache(seed_demo.cover_png))
 
 
 @pytest.fixture(autouse=True)
@@ -124,6 +126,9 @@ def test_the_catalog_is_believable():
     assert published.filter(price__gt=0).count() >= 5
     assert published.filter(is_featured=True).exists()
     assert all(course.published_at is not None for course in published)
+    for course in Course.objects.all():
+        with course.cover_image.open("rb") as handle:
+            assert handle.read(8) == b"\x89PNG\r\n\x1a\n", course.slug
     draft = Course.objects.get(status=Course.Status.DRAFT)
     assert draft.published_at is None
     assert Course.objects.count() == published.count() + 1
@@ -291,3 +296,16 @@ def test_the_question_bank_hook_runs_when_the_module_exists(monkeypatch):
     seed()
 
     assert calls == ["seeded"]
+
+
+def test_a_lesson_someone_wrote_is_never_pulled_into_a_demo_course():
+    category = Category.objects.create(name="Own", slug="own")
+    course = Course.objects.create(slug="our-course", title="Our course", summary="Ours.", category=category)
+    section = Section.objects.create(course=course, title="Start", order=1)
+    Lesson.objects.create(section=section, title="Simulator first", slug="simulator-first", order=1)
+
+    with pytest.raises(CommandError, match="simulator-first"):
+        seed()
+
+    assert Lesson.objects.get(slug="simulator-first").section == section
+    assert Course.objects.count() == 1  # the run rolled back as a whole

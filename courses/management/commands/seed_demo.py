@@ -166,15 +166,24 @@ class Command(BaseCommand):
             course.published_at = timezone.now()
             course.save(update_fields=["published_at"])
         course.instructors.set([instructors[email] for email in data["instructors"]])
+        if not (course.cover_image and course.cover_image.storage.exists(course.cover_image.name)):
+            course.cover_image.save(
+                f"{course.slug}.png", ContentFile(cover_png(course.slug, data["category"])), save=False
+            )
+            course.save(update_fields=["cover_image"])
         first_lesson = True
         for section_order, section_data in enumerate(data["sections"], start=1):
             section = self._upsert(
                 Section, {"course": course, "order": section_order}, {"title": section_data["title"]}
             )
             for lesson_order, lesson_data in enumerate(section_data["lessons"], start=1):
+                slug = _lesson_slug(lesson_data)
+                if Lesson.objects.filter(slug=slug).exclude(section__course=course).exists():
+                    # Slugs are unique school-wide: never pull a lesson someone wrote out of their course.
+                    raise CommandError(f"The lesson slug {slug!r} already belongs to another course; rename it.")
                 lesson = self._upsert(
                     Lesson,
-                    {"slug": _lesson_slug(lesson_data)},
+                    {"slug": slug},
                     {
                         "section": section,
                         "title": lesson_data["title"],
@@ -340,6 +349,61 @@ def material_pdf(spec: dict) -> bytes:
     )
     pdf.showPage()
     pdf.save()
+    return buffer.getvalue()
+
+
+# Two colours per category for the generated cover images.
+COVER_COLOURS = {
+    "part-107-prep": ("#0b3d5c", "#2a7fb8"),
+    "aerial-photography-video": ("#5b2a86", "#e0777d"),
+    "mapping-surveying": ("#1f5130", "#8fbf6a"),
+    "inspection": ("#3b3b45", "#e8a33d"),
+    "fpv": ("#7a1e3a", "#f26b38"),
+    "night-advanced-operations": ("#0d1028", "#3f4fa8"),
+}
+
+
+def cover_png(slug: str, category_slug: str) -> bytes:
+    """A 1200x630 cover (the OpenGraph size): a gradient in the category's colours, contour lines like a
+    topographic map and a dashed flight path. Decorative only, no text; the same slug draws the same picture."""
+    import random
+
+    from PIL import Image, ImageColor, ImageDraw
+
+    width, height = 1200, 630
+    top, bottom = (ImageColor.getrgb(colour) for colour in COVER_COLOURS[category_slug])
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        mix = y / (height - 1)
+        draw.line([(0, y), (width, y)], fill=tuple(round(a + (b - a) * mix) for a, b in zip(top, bottom, strict=True)))
+    pattern = random.Random(slug)
+    overlay = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    lines = ImageDraw.Draw(overlay)
+    for _ in range(3):
+        cx, cy = pattern.randrange(width), pattern.randrange(height)
+        for ring in range(1, 9):
+            rx, ry = ring * pattern.randint(28, 40), ring * pattern.randint(18, 30)
+            lines.ellipse([cx - rx, cy - ry, cx + rx, cy + ry], outline=(255, 255, 255, 38), width=2)
+    path = [(x, height * 0.7 - pattern.randint(0, 260)) for x in range(-50, width + 100, 150)]
+    for start, end in zip(path, path[1:], strict=False):
+        for step in range(0, 10, 2):
+            a, b = step / 10, (step + 1) / 10
+            lines.line(
+                [
+                    (start[0] + (end[0] - start[0]) * a, start[1] + (end[1] - start[1]) * a),
+                    (start[0] + (end[0] - start[0]) * b, start[1] + (end[1] - start[1]) * b),
+                ],
+                fill=(255, 255, 255, 150),
+                width=4,
+            )
+    x, y = path[-3]
+    for dx, dy in ((-22, -22), (22, -22), (-22, 22), (22, 22)):  # a quadcopter seen from above
+        lines.line([(x, y), (x + dx, y + dy)], fill=(255, 255, 255, 230), width=5)
+        lines.ellipse([x + dx - 14, y + dy - 14, x + dx + 14, y + dy + 14], outline=(255, 255, 255, 230), width=3)
+    image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -1989,7 +2053,7 @@ DEVENS_YARD = {"location_name": "Devens inspection yard", "location_address": "2
 BOLTON_FPV = {"location_name": "Bolton FPV field", "location_address": "560 Main Street, Bolton, MA 01740"}
 
 FLIGHT_DAY_NOTES = """
-    Meet at the gate at 8:45. Bring your drone and charged batteries (or ask for a loaner when you book),
+    Arrive 15 minutes before the start. Bring your drone and charged batteries (or ask for a loaner when you book),
     water, sunscreen and a warm layer: the field is exposed and the wind picks up by noon.
 
     We check weather, NOTAMs and TFRs at 6:00 on the morning and email you by 6:30 if the session is scrubbed.
@@ -2001,8 +2065,8 @@ FLIGHT_SESSIONS = {
          "notes": FLIGHT_DAY_NOTES, **WESTBOROUGH_FIELD},
         {"days_after_first_saturday": 14, "starts": time(9), "hours": 4, "capacity": 8, "instructors": [DANIEL],
          "notes": FLIGHT_DAY_NOTES, **STOW_FARM},
-        {"days_after_first_saturday": 29, "starts": time(15), "hours": 4, "capacity": 6, "instructors": [DANIEL],
-         "notes": "Golden-hour session: we fly until sunset. " + FLIGHT_DAY_NOTES.strip(), **STOW_FARM},
+        {"days_after_first_saturday": 29, "starts": time(13), "hours": 3, "capacity": 6, "instructors": [DANIEL],
+         "notes": "Afternoon session, for those who cannot make a morning. " + FLIGHT_DAY_NOTES.strip(), **STOW_FARM},
     ],
     DRONE_MAPPING["slug"]: [
         {"days_after_first_saturday": 7, "starts": time(8, 30), "hours": 7, "capacity": 6, "instructors": [PRIYA],
@@ -2018,7 +2082,7 @@ FLIGHT_SESSIONS = {
     INFRASTRUCTURE_INSPECTION["slug"]: [
         {"days_after_first_saturday": 8, "starts": time(8), "hours": 8, "capacity": 6, "instructors": [PRIYA, MAYA],
          "notes": """
-            Day one of two (the second day is the following Saturday, same time). Hard hats and high-visibility
+            Day one of two (the second day is the following Sunday, same time). Hard hats and high-visibility
             vests are required on the yard and provided. Bring your Part 107 certificate and flight log.
          """, **DEVENS_YARD},
     ],
