@@ -5,7 +5,9 @@ otherwise against SQLite and the local-memory cache.
 """
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.db.models import FileField
 
 from bds.celery import app as celery_app
 
@@ -35,7 +37,11 @@ def _eager_tasks():
 
 @pytest.fixture(autouse=True)
 def _private_media_in_tmp(settings, tmp_path):
-    """Local files go to a per-test folder, never into the developer's media/."""
+    """Files go to a per-test folder, never into the developer's media/.
+
+    A FileField resolves a storage callable once, when its model loads, so swapping STORAGES
+    alone would not reach Lesson.video or Material.file: re-resolve those fields too.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -48,6 +54,15 @@ def _private_media_in_tmp(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "private", "base_url": "/private-media/"},
         },
     }
+    swapped = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField) and getattr(field, "_storage_callable", None):
+                swapped.append((field, field.storage))
+                field.storage = field._storage_callable()
+    yield
+    for field, storage in swapped:
+        field.storage = storage
 
 
 @pytest.fixture

@@ -39,22 +39,6 @@ def _video_once(monkeypatch, preview_video):
     monkeypatch.setattr(seed_demo, "cover_png", functools.cache(seed_demo.cover_png))
 
 
-@pytest.fixture(autouse=True)
-def _file_fields_use_the_test_storage(monkeypatch, _private_media_in_tmp):
-    """Django calls a FileField's storage callable once, when the model loads, so swapping STORAGES in
-    conftest does not reach Lesson.video or Material.file: point them at the per-test storage here."""
-    for model in (Lesson, Material):
-        for field in model._meta.get_fields():
-            if callable(getattr(field, "_storage_callable", None)):
-                monkeypatch.setattr(field, "storage", field._storage_callable())
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Each seed creates five accounts; the production hasher would make this module crawl.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def seed(*args) -> str:
     out = io.StringIO()
     call_command("seed_demo", *args, stdout=out)
