@@ -54,3 +54,10 @@ def test_cors_only_for_configured_origins(client, settings):
     assert allowed["Access-Control-Allow-Origin"] == "https://app.bostondroneschool.example"
     other = client.get("/api/v1/courses", headers={"Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other
+
+
+def test_nul_bytes_in_a_query_are_a_clear_400_not_a_database_error(client, published_course):
+    """Found by the schema fuzzer: PostgreSQL refuses NUL in text parameters."""
+    response = client.get("/api/v1/courses", {"q": "part\x00107"})
+    assert response.status_code == 400
+    assert client.get("/courses/", {"q": "\x00"}).status_code == 400
