@@ -398,9 +398,9 @@ elif len(JWT_SECRET) < 32:
     raise ImproperlyConfigured("JWT_SECRET must be at least 32 characters (16 random bytes, hex-encoded).")
 APP_SIGNING_KEY_ID = env("APP_SIGNING_KEY_ID", "dev")
 # Requests per minute; ninja's throttles keep the counters in the cache (Redis in production).
-API_RATE_LIMIT_PER_IP = "300/m"
-API_RATE_LIMIT_PER_USER = "120/m"
-API_RATE_LIMIT_LOGIN = "10/m"
+API_RATE_LIMIT_PER_IP = env("API_RATE_LIMIT_PER_IP", "300/m")
+API_RATE_LIMIT_PER_USER = env("API_RATE_LIMIT_PER_USER", "120/m")
+API_RATE_LIMIT_LOGIN = env("API_RATE_LIMIT_LOGIN", "10/m")
 # Browsers may call the API only from these origins (the mobile app needs no CORS).
 CORS_ALLOWED_ORIGINS = envlist("API_CORS_ALLOWED_ORIGINS")
 CORS_URLS_REGEX = r"^/api/.*$"
