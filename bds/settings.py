@@ -183,9 +183,6 @@ if REDIS_URL:
             },
         }
     }
-    # A Redis outage must not take the site down: cache errors are logged and treated as misses.
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -193,6 +190,9 @@ else:
             "TIMEOUT": CACHE_TTL_SECONDS,
         }
     }
+# A Redis outage must not take the site down: cache errors are logged and treated as misses.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # cached_db: reads come from the cache, the database keeps sessions across a Redis restart.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
