@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bds.lib.database_outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "bds.urls"
@@ -158,8 +159,11 @@ DATABASES = {
         ssl_require=env("PGSSLMODE") == "require",
     )
 }
-if env("PGSSLMODE") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["sslmode"] = env("PGSSLMODE")
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Fail fast while the database is away (a 503 page), instead of tying up a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    if env("PGSSLMODE"):
+        DATABASES["default"]["OPTIONS"]["sslmode"] = env("PGSSLMODE")
 if not DEBUG and not env("DATABASE_URL"):
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. It is required when DEBUG is off; see README.md, Configuration."
