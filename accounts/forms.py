@@ -1,6 +1,10 @@
+from allauth.account.forms import AddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.internal.flows.email_verification import send_verification_email_to_address
+from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 User = get_user_model()
 
@@ -26,6 +30,38 @@ class SignupForm(AllauthSignupForm):
                 code="email_taken",
             )
         return super().validate_unique_email(value)
+
+
+class ChangeEmailForm(AddEmailForm):
+    """allauth's email change, made safe for an account whose current address is not confirmed.
+
+    allauth treats an unconfirmed address as a pending change and deletes it when another is
+    entered, leaving the login (User.email) empty until the new one is confirmed. Here the
+    unconfirmed address is corrected in place instead: it carried no trust, and the person can
+    still log in. A confirmed address stays in use until the new one is confirmed (allauth's flow).
+    """
+
+    def clean_email(self) -> str:
+        value = super().clean_email()
+        taken = User.objects.filter(email__iexact=value).exclude(pk=self.user.pk).exists()
+        if taken or EmailAddress.objects.filter(email__iexact=value).exclude(user=self.user).exists():
+            # Enumeration does not apply: the person is logged in and sign-up says the same.
+            raise forms.ValidationError("Another account uses this email address.", code="email_taken")
+        return value
+
+    def save(self, request):
+        current = EmailAddress.objects.filter(user=self.user, primary=True).first()
+        if current is None or current.verified:
+            return super().save(request)
+        new_email = self.cleaned_data["email"]
+        with transaction.atomic():
+            EmailAddress.objects.filter(user=self.user).exclude(pk=current.pk).delete()
+            current.email = new_email
+            current.save(update_fields=["email"])
+            self.user.email = new_email
+            self.user.save(update_fields=["email"])
+        send_verification_email_to_address(request, current)
+        return current
 
 
 class ProfileForm(forms.ModelForm):
