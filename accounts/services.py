@@ -2,9 +2,11 @@ import logging
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
@@ -51,9 +53,25 @@ def _user_sessions_delete(*, user_id: int) -> None:
     # invalidates them (the session auth hash changes); deleting them also frees the storage.
     from importlib import import_module
 
-    from django.conf import settings
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user_id):
             store(session_key=session.session_key).delete()
+
+
+def account_email_deliver(*, subject: str, text: str, html: str, to: list[str], headers: dict | None = None) -> None:
+    """Send one account email that was rendered during the request (allauth's templates need it).
+
+    Plain strings in, so the queued task survives the JSON serialiser and a worker restart.
+    """
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.EMAIL_FROM_ADDRESS,
+        to=to,
+        reply_to=[settings.EMAIL_REPLY_TO] if settings.EMAIL_REPLY_TO else None,
+        headers=headers or None,
+    )
+    if html:
+        message.attach_alternative(html, "text/html")
+    message.send()

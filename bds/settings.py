@@ -226,8 +226,8 @@ ACCOUNT_SESSION_REMEMBER = None  # ask: "Remember me" on the login form
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Boston Drone School: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
 # Counted in the cache (Redis in production), so every web process shares the same counters.
-ACCOUNT_LOGIN_ATTEMPTS_WINDOW_SECONDS = envint("ACCOUNT_LOGIN_ATTEMPTS_WINDOW_SECONDS", "900")
-ACCOUNT_LOGIN_ATTEMPTS_PER_ADDRESS = envint("ACCOUNT_LOGIN_ATTEMPTS_PER_ADDRESS", "5")
+ACCOUNT_LOGIN_ATTEMPTS_WINDOW_SECONDS = 15 * 60
+ACCOUNT_LOGIN_ATTEMPTS_PER_ADDRESS = 5
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     # Failed logins: per client and per address; past the limit even the right password is refused.
