@@ -1,4 +1,4 @@
-from allauth.account.forms import AddEmailForm
+from allauth.account.forms import AddEmailForm, LoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.internal.flows.email_verification import send_verification_email_to_address
 from allauth.account.models import EmailAddress
@@ -7,6 +7,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 User = get_user_model()
+
+
+class AccountLoginForm(LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me logged in on this device"
 
 
 class SignupForm(AllauthSignupForm):

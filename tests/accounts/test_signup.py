@@ -96,3 +96,13 @@ def test_new_student_is_sent_to_the_dashboard_with_a_working_password(client, si
     client.post(reverse("account_logout"))
     login = client.post(reverse("account_login"), {"login": "new.pilot@example.com", "password": STRONG_PASSWORD})
     assert login.status_code == 302
+
+
+def test_signups_from_one_address_are_rate_limited_with_the_sites_429_page(settings, signup):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "signup": "2/m/ip"}
+    signup(email="one@example.com")
+    signup(email="two@example.com")
+    response = signup(email="three@example.com")
+    assert response.status_code == 429
+    assert "Too many attempts" in response.content.decode()
+    assert not User.objects.filter(email="three@example.com").exists()
