@@ -162,3 +162,12 @@ def test_too_many_login_posts_from_one_address_get_the_sites_429_page(client, se
     text = response.content.decode()
     assert "Too many attempts" in text and "try again" in text
     assert 'class="site-header"' in text
+
+
+def test_a_cache_flush_logs_nobody_out(client, student, password):
+    """Sessions are cached_db: losing Redis loses the cache copy, not the session."""
+    from django.core.cache import cache
+
+    login(client, student.email, password)
+    cache.clear()
+    assert client.get(reverse("accounts:me")).status_code == 200
