@@ -244,6 +244,9 @@ ACCOUNT_RATE_LIMITS = {
     "manage_email": "10/m/user",
     "reauthenticate": "10/m/user",
 }
+# Per-client rate limits need the client's address: in production the platform's proxy appends it
+# to X-Forwarded-For (the right-most entry, which a client cannot forge); locally REMOTE_ADDR is it.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0 if DEBUG else 1
 # Staff and instructor accounts are made in admin or by createsuperuser, without a confirmed
 # EmailAddress row; they must still be able to set up MFA before using /admin/.
 MFA_ALLOW_UNVERIFIED_EMAIL = True

@@ -171,3 +171,17 @@ def test_a_cache_flush_logs_nobody_out(client, student, password):
     login(client, student.email, password)
     cache.clear()
     assert client.get(reverse("accounts:me")).status_code == 200
+
+
+def test_behind_the_proxy_each_client_address_has_its_own_limit(client, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "2/m/ip"}
+    busy = {"HTTP_X_FORWARDED_FOR": "198.51.100.7, 203.0.113.10"}
+    for _attempt in range(2):
+        client.post(LOGIN, {"login": "a@example.com", "password": "whatever-123"}, **busy)
+    assert client.post(LOGIN, {"login": "a@example.com", "password": "x-123456789"}, **busy).status_code == 429
+    # A forged left-hand entry does not help: the proxy-added address is the one counted.
+    forged = {"HTTP_X_FORWARDED_FOR": "192.0.2.99, 203.0.113.10"}
+    assert client.post(LOGIN, {"login": "a@example.com", "password": "x-123456789"}, **forged).status_code == 429
+    other = {"HTTP_X_FORWARDED_FOR": "203.0.113.20"}
+    assert client.post(LOGIN, {"login": "a@example.com", "password": "x-123456789"}, **other).status_code == 200
