@@ -25,12 +25,6 @@ def totp_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Logins hash a password each time; the production hasher makes lockout tests take minutes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def mailbox(django_capture_on_commit_callbacks):
     """Run a block so that emails queued after commit are delivered; returns mail.outbox."""
