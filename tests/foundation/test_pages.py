@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.template.loader import get_template
@@ -229,3 +230,18 @@ def test_home_query_count_does_not_grow_with_courses(client, django_assert_num_q
     # The home page shows a short selection, not the whole catalog.
     assert page.count('class="card card-link-stretch"') == min(featured, 6)
     assert page.count('class="session"') == min(featured, 4)
+
+
+@pytest.mark.django_db
+def test_every_static_file_a_page_references_exists(client):
+    """A missing file would break the page in production, where static names are looked up in a manifest."""
+    from django.contrib.staticfiles import finders
+
+    pages = [html(client.get("/")), html(client.get("/missing/")), get_template("500.html").render()]
+    referenced = {path for page in pages for path in re.findall(r'(?:href|src)="/static/([^"]+)"', page)}
+    assert {"css/site.css", "img/favicon.svg", "js/site.js", "img/hero.svg"} <= referenced
+    for path in referenced:
+        assert finders.find(path), path
+    stylesheet = Path(finders.find("css/site.css")).read_text()
+    for path in re.findall(r'url\("\.\./([^"]+)"\)', stylesheet):
+        assert finders.find(path), path
