@@ -60,7 +60,9 @@ def test_home_shows_featured_courses_sessions_and_categories(client, part_107, m
         level=Course.Level.BEGINNER,
         format=Course.Format.ONLINE,
     )
-    make_course(mapping, "photogrammetry", title="Photogrammetry Basics", price=Decimal("0"))
+    make_course(
+        mapping, "photogrammetry", title="Photogrammetry Basics", price=Decimal("0"), cover_image="covers/grid.jpg"
+    )
     make_course(mapping, "hidden-draft", title="Secret Draft Course", status=Course.Status.DRAFT)
     make_course(mapping, "not-featured", title="Unfeatured Course", is_featured=False)
     make_session(ground_school, days_ahead=9, location_name="Harambee Park, Dorchester", capacity=6)
@@ -79,6 +81,9 @@ def test_home_shows_featured_courses_sessions_and_categories(client, part_107, m
     assert "Online" in page
     assert "$249" in page
     assert "Photogrammetry Basics" in page and "Free" in page
+    # A course with a cover shows it; one without gets the drawn placeholder.
+    assert '<img src="/media/covers/grid.jpg" alt=""' in page
+    assert page.count("card-media-placeholder") == 1
     assert "Secret Draft Course" not in page
     assert "Unfeatured Course" not in page
     # Upcoming sessions only.
