@@ -1,7 +1,15 @@
-"""The home page composes the catalog and the flight schedule; it owns no rules of its own."""
+"""The home page composes the catalog and the flight schedule; it owns no rules of its own.
 
+Also the development-only server for public media (course covers) that the home page shows.
+"""
+
+import posixpath
+
+from django.conf import settings
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
+from django.views.static import serve
 
 from courses.models import Category, Course
 from flights.models import FlightSession
@@ -26,3 +34,17 @@ def home(request):
             "categories": categories,
         },
     )
+
+
+def public_media(request, path):
+    """Course covers and instructor photos from media/ while developing with local files.
+
+    Production serves public media from S3 behind the CDN, so this answers 404 unless DEBUG is on
+    and storage is local. Private files (videos, materials) also sit under media/, in private/; they
+    are only ever streamed by views that check access, so that folder is refused here, also when it
+    is reached through "..".
+    """
+    normalized = posixpath.normpath(path).lstrip("/")
+    if not (settings.DEBUG and settings.STORAGE_PROVIDER == "local") or normalized.split("/")[0] == "private":
+        raise Http404("No such file.")
+    return serve(request, normalized, document_root=settings.MEDIA_ROOT)

@@ -250,3 +250,33 @@ def test_every_static_file_a_page_references_exists(client):
     stylesheet = Path(finders.find("css/site.css")).read_text()
     for path in re.findall(r'url\("\.\./([^"]+)"\)', stylesheet):
         assert finders.find(path), path
+
+
+@pytest.fixture
+def media_files(settings):
+    covers = settings.MEDIA_ROOT / "covers"
+    covers.mkdir(parents=True)
+    (covers / "field.png").write_bytes(b"\x89PNG cover")
+    private = settings.MEDIA_ROOT / "private"
+    private.mkdir()
+    (private / "lesson.mp4").write_bytes(b"paid video")
+    return settings.MEDIA_ROOT
+
+
+def test_covers_are_served_from_local_media_while_developing(client, settings, media_files):
+    settings.DEBUG = True
+    response = client.get("/media/covers/field.png")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\x89PNG cover"
+
+
+@pytest.mark.parametrize("path", ["/media/private/lesson.mp4", "/media/covers/../private/lesson.mp4"])
+def test_private_files_are_never_served_as_public_media(client, settings, media_files, path):
+    settings.DEBUG = True
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.django_db
+def test_public_media_route_is_off_in_production(client, settings, media_files):
+    settings.DEBUG = False
+    assert client.get("/media/covers/field.png").status_code == 404
