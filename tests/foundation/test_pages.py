@@ -214,7 +214,7 @@ def test_400_and_503_pages_are_self_contained():
     page_400 = html(defaults.bad_request(RequestFactory().get("/"), exception=ValueError()))
     assert "We couldn&rsquo;t understand that request" in page_400
     page_503 = get_template("503.html").render()
-    assert "temporarily unavailable" in page_503
+    assert "be right back" in page_503 and "temporarily unavailable" in page_503
     assert "Boston Drone School" in page_503
 
 
