@@ -1,7 +1,7 @@
 """URL map (DESIGN.md, "URL map"). bds wires the apps together and holds no business rules."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from bds import health, views
 from bds.api.v1 import api as api_v1
@@ -22,6 +22,9 @@ urlpatterns = [
     path("courses/<slug:slug>/enroll/", payment_views.enroll, name="enroll"),
     path("", include("courses.urls")),
 ]
+
+# -- design: public media (covers, photos) in development; answers 404 unless DEBUG and local files.
+urlpatterns += [re_path(r"^media/(?P<path>.+)$", views.public_media, name="public_media")]
 
 admin.site.site_header = "Boston Drone School admin"
 admin.site.site_title = "Boston Drone School admin"
