@@ -1,0 +1,205 @@
+"""Browser journeys: Playwright's sync API driving Debian's Chromium against pytest-django's live server.
+
+The live server runs the app on 127.0.0.1 with the test database (PostgreSQL when DATABASE_URL is set),
+real email over SMTP to an in-process aiosmtpd server, and (for payments) localstripe on loopback.
+Playwright never downloads a browser here: it launches /usr/bin/chromium.
+"""
+
+import os
+import re
+import socket
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API keeps an event loop running in the test's thread, and Django refuses
+# database work from a thread with a running loop unless told this is not really async code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+HERE = Path(__file__).parent
+AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = HERE / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
+# Playwright waits this long for a locator before failing (ms); the machine has 2 shared cores.
+TIMEOUT_MS = 15_000
+
+
+def pytest_collection_modifyitems(items):
+    # Everything in this folder is a browser journey: `make test` deselects it with -m "not e2e".
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(HERE):
+            item.add_marker(pytest.mark.e2e)
+
+
+def free_port() -> int:
+    # aiosmtpd and aiohttp cannot be asked for port 0 and report it back, so ask the OS first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# -- browser -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Open browser contexts on the live server; all are closed when the test ends."""
+    contexts = []
+
+    def open_context(**options):
+        context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    return new_context().new_page()
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save the page at phone and desktop widths as tests/e2e/screenshots/<name>-<width>.png."""
+
+    def take(page, name=None):
+        name = name or request.node.name.removeprefix("test_")
+        SCREENSHOTS.mkdir(exist_ok=True)
+        original = page.viewport_size
+        for size in (PHONE, DESKTOP):
+            page.set_viewport_size(size)
+            page.screenshot(path=SCREENSHOTS / f"{name}-{size['width']}.png", full_page=True)
+        page.set_viewport_size(original)
+
+    return take
+
+
+@pytest.fixture
+def axe_violations(new_context):
+    """axe-core's serious and critical WCAG 2.x A/AA violations on a path, as readable strings.
+
+    The site's CSP allows only its own and nonce'd scripts, so this one context bypasses CSP to let
+    axe in; everything else runs with the CSP the site sends.
+    """
+    if not AXE_JS.exists():
+        pytest.fail(f"{AXE_JS} is missing: run `npm ci --prefix tests/e2e`")
+    context = new_context(bypass_csp=True)
+    page = context.new_page()
+
+    def check(path_or_page):
+        target = page
+        if isinstance(path_or_page, str):
+            page.goto(path_or_page)
+        else:
+            target = path_or_page
+        target.add_script_tag(path=str(AXE_JS))
+        results = target.evaluate(
+            """() => axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']},
+            })"""
+        )
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} -> " + "; ".join(n["html"][:160] for n in v["nodes"][:5])
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    check.context = context
+    return check
+
+
+# -- data ----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(transactional_db, live_server):
+    """The demo school (courses, preview videos when ffmpeg exists, flight sessions, demo logins)."""
+    call_command("seed_demo", verbosity=0)
+
+
+# -- email over SMTP -------------------------------------------------------------------------------------
+
+
+class Inbox:
+    """Messages the in-process SMTP server received, parsed."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        message.rcpt_tos = envelope.rcpt_tos
+        self.messages.append(message)
+        return "250 OK"
+
+    def to(self, address):
+        return [m for m in self.messages if address in m.rcpt_tos]
+
+    @staticmethod
+    def text(message):
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    def links(self, message, pattern=r"https?://\S+"):
+        return re.findall(pattern, self.text(message))
+
+
+@pytest.fixture
+def smtp_inbox(settings):
+    """A real SMTP server on 127.0.0.1; the app's default mailer delivers to it.
+
+    The test runner swaps MAILERS for locmem at setup, so this overrides it afterwards.
+    """
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 10},
+        }
+    }
+    yield inbox
+    controller.stop()
+
+
+def wait_for(predicate, page, timeout_ms=TIMEOUT_MS, step_ms=100):
+    """Poll `predicate` while letting the browser's event loop run; its value once truthy."""
+    for _ in range(timeout_ms // step_ms):
+        value = predicate()
+        if value:
+            return value
+        page.wait_for_timeout(step_ms)
+    raise AssertionError("gave up waiting")
