@@ -8,6 +8,9 @@ Playwright never downloads a browser here: it launches /usr/bin/chromium.
 import os
 import re
 import socket
+import subprocess
+import sys
+import time
 from email import message_from_bytes, policy
 from pathlib import Path
 
@@ -68,7 +71,7 @@ def browser():
 
 
 @pytest.fixture
-def new_context(browser, live_server):
+def new_context(browser, django_db_setup, live_server):
     """Open browser contexts on the live server; all are closed when the test ends."""
     contexts = []
 
@@ -203,6 +206,110 @@ def wait_for(predicate, page, timeout_ms=TIMEOUT_MS, step_ms=100):
             return value
         page.wait_for_timeout(step_ms)
     raise AssertionError("gave up waiting")
+
+
+# -- payments: localstripe -----------------------------------------------------------------------------
+
+STRIPE_SECRET_KEY = "sk_test_bds_e2e"
+STRIPE_PUBLISHABLE_KEY = "pk_test_bds_e2e"
+STRIPE_WEBHOOK_SECRET = "whsec_test_bds_e2e"
+
+
+@pytest.fixture(scope="session")
+def localstripe_url():
+    """localstripe in its own process on 127.0.0.1, stopped by its PID at the end of the session."""
+    import requests
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "localstripe_server.py"), str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            if process.poll() is not None:
+                pytest.fail("localstripe exited at start-up")
+            try:
+                requests.get(f"{url}/js.stripe.com/v3/", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class Localstripe:
+    """The Stripe side of a card payment, played against localstripe with the secret key."""
+
+    def __init__(self, url):
+        import requests
+
+        self.url = url
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {STRIPE_SECRET_KEY}"
+
+    def post(self, path, **data):
+        response = self.http.post(f"{self.url}{path}", data=data, timeout=10)
+        return response.status_code, response.json()
+
+    def confirm_with_card(self, intent, card="pm_card_visa"):
+        """What Stripe does when the buyer's card goes through: attach it and confirm the intent."""
+        status, body = self.post(f"/v1/payment_intents/{intent}", payment_method=card)
+        if status != 200:
+            return status, body
+        return self.post(f"/v1/payment_intents/{intent}/confirm")
+
+    def install(self, context):
+        """Serve the Stripe.js stand-in and route the browser's Stripe API calls to localstripe."""
+
+        def confirm(route):
+            intent = re.search(r"/payment_intents/(pi_\w+)/confirm", route.request.url).group(1)
+            status, body = self.confirm_with_card(intent)
+            route.fulfill(
+                status=status,
+                json=body,
+                headers={"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "*"},
+            )
+
+        context.route("https://js.stripe.com/**", lambda route: route.fulfill(path=HERE / "stripe_standin.js"))
+        context.route(re.compile(r"https://api\.stripe\.com/v1/payment_intents/pi_\w+/confirm"), confirm)
+
+
+@pytest.fixture
+def stripe_live(settings, localstripe_url, live_server):
+    """Payments on localstripe, which signs and delivers its webhooks to the live server."""
+    import requests
+
+    requests.delete(f"{localstripe_url}/_config/data", timeout=5).raise_for_status()
+    requests.post(
+        f"{localstripe_url}/_config/webhooks/bds",
+        json={"url": f"{live_server.url}/payments/confirm", "secret": STRIPE_WEBHOOK_SECRET},
+        timeout=5,
+    ).raise_for_status()
+    settings.STRIPE_API_KEY = STRIPE_SECRET_KEY
+    settings.STRIPE_PUBLISHABLE_KEY = STRIPE_PUBLISHABLE_KEY
+    settings.STRIPE_WEBHOOK_SECRET = STRIPE_WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = localstripe_url
+    settings.PAYMENTS_OFFLINE_MODE = False
+    yield Localstripe(localstripe_url)
+    requests.post(
+        f"{localstripe_url}/_config/webhooks/bds", json={"url": "http://127.0.0.1:9/", "secret": "x"}, timeout=5
+    )
+
+
+def log_in(page, email, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(re.compile(r"^Password")).fill(password)
+    page.get_by_role("button", name="Log in").click()
 
 
 def requires_urls(*names):
