@@ -328,3 +328,35 @@ def requires_urls(*names):
             pass
     missing = [name for name in names if name not in known]
     return pytest.mark.skipif(bool(missing), reason=f"feature not merged yet: no URL named {', '.join(missing)}")
+
+
+# -- admin with two-factor authentication ---------------------------------------------------------------
+
+
+def totp_activate(user):
+    """Give `user` an authenticator app (allauth's TOTP); returns the secret the app would hold."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def totp_code(secret):
+    """The code an authenticator app shows now for `secret` (RFC 6238, as allauth checks it)."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    return format_hotp_value(hotp_value(secret, next(iter(yield_hotp_counters_from_time()))))
+
+
+def log_in_with_totp(page, email, password, secret):
+    log_in(page, email, password)
+    expect_heading(page, "Enter your code")
+    page.get_by_label("Code").fill(totp_code(secret))
+    page.get_by_role("button", name="Log in").click()
+
+
+def expect_heading(page, text):
+    from playwright.sync_api import expect
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(text)
