@@ -31,7 +31,18 @@ def sections_editable_by(user) -> QuerySet:
     return Section.objects.filter(course__in=courses_taught_by(user))
 
 
-class InstructorScopedAdmin(admin.ModelAdmin):
+class NotFoundOutOfScope:
+    """An object outside the user's scope answers 404 like a missing one (admin would otherwise
+    redirect to its index with "doesn't exist"), so scoped users learn nothing about it."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not is_school_staff(request.user):
+            raise Http404("No such object.")
+        return obj
+
+
+class InstructorScopedAdmin(NotFoundOutOfScope, admin.ModelAdmin):
     """A ModelAdmin whose rows belong to a course; `course_path` is the lookup from the row to it."""
 
     course_path = ""
@@ -45,13 +56,6 @@ class InstructorScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return self.scope(request, super().get_queryset(request))
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is None and not is_school_staff(request.user):
-            # Another instructor's object and a missing one look the same: 404, never "it exists".
-            raise Http404("No such object.")
-        return obj
 
     def _in_scope(self, request, obj) -> bool:
         return (
@@ -116,7 +120,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instructor)
-class InstructorAdmin(admin.ModelAdmin):
+class InstructorAdmin(NotFoundOutOfScope, admin.ModelAdmin):
     """Staff manage every teaching profile; an instructor edits their own bio and photo."""
 
     list_display = ["__str__", "user_email", "faa_certificate_number"]
@@ -177,9 +181,11 @@ class CourseAdmin(InstructorScopedAdmin):
         ("Publishing", {"fields": ["status", "published_at", "is_featured"]}),
         ("People and requirements", {"fields": ["instructors", "prerequisites"]}),
     ]
-    # view_on_site uses Course.get_absolute_url: the "View on site" button previews drafts too,
-    # because the course page shows drafts to the course's instructors and staff.
-    view_on_site = True
+
+    def view_on_site(self, course):
+        # A site-relative link (not the Sites framework's domain): "View on site" previews drafts
+        # too, because the course page shows them to the course's instructors and staff.
+        return course.get_absolute_url()
 
     @admin.display(description="Price", ordering="price")
     def price_label(self, course):
