@@ -48,6 +48,16 @@ class CatalogFilterForm(forms.Form):
         """Best match when searching, newest first otherwise, unless the visitor chose."""
         return values.get("sort") or ("relevance" if values.get("q") else "newest")
 
+    def active_filters(self, values: dict[str, str]) -> list[dict[str, str]]:
+        """The search and filters in use, labelled for people ("Format: In person")."""
+        active = []
+        for name in ("q", *self.FILTER_FIELDS):
+            if name in values:
+                field = self.fields[name]
+                shown = dict(getattr(field, "choices", ())).get(values[name], values[name])
+                active.append({"name": name, "label": field.label, "value": shown})
+        return active
+
     def bound_to(self, values: dict[str, str]) -> "CatalogFilterForm":
         """The same form showing only the cleaned values, so invalid input is not echoed back."""
         return CatalogFilterForm(values | {"sort": self.effective_sort(values)}, categories=self.categories)

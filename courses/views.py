@@ -91,6 +91,10 @@ def catalog(request):
                 for c in categories
             ],
             "all_categories_url": _catalog_url(without_category),
+            "active_filters": [
+                active | {"remove_url": _catalog_url({k: v for k, v in values.items() if k != active["name"]})}
+                for active in form.active_filters(values)
+            ],
             "active_category": active_category,
             # Rendered by us from escaped templates; a cache serializer may hand it back as plain str.
             "results_html": mark_safe(results_html),  # noqa: S308

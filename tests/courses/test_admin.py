@@ -3,6 +3,8 @@
 import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses.models import Course, Section
@@ -238,3 +240,19 @@ def test_section_change_link_from_course_inline(client, ian, ians_course):
     client.force_login(ian.user)
     section = Section.objects.get(course=ians_course)
     assert change_url(section) in client.get(change_url(ians_course)).content.decode()
+
+
+def test_admin_changelists_do_not_run_a_query_per_row(client, make_course, ian, school_staff):
+    def queries(url_name) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse(f"admin:{url_name}_changelist")).status_code == 200
+        return len(context.captured_queries)
+
+    make_course(title="First", instructors=[ian], sections=1, lessons_per_section=1)
+    for user in (ian.user, school_staff):
+        client.force_login(user)
+        small = {url_name: queries(url_name) for url_name in CHANGELISTS}
+        for n in range(10):
+            make_course(title=f"More {n}", instructors=[ian], sections=2, lessons_per_section=2)
+        large = {url_name: queries(url_name) for url_name in CHANGELISTS}
+        assert large == small

@@ -174,3 +174,20 @@ def test_postgres_search_uses_the_gin_index(school):
     assert list(Course.objects.published().search("regulation").values_list("title", flat=True)) == [
         "FAA Part 107 Exam Prep"
     ]
+
+
+def test_active_filters_have_remove_links(client, school):
+    response = client.get("/courses/", {"q": "flight", "format": "in_person", "sort": "title"})
+    html = " ".join(response.content.decode().split())
+    remove = '<span class="visually-hidden">Remove filter </span>'
+    assert f'<a class="badge" href="?format=in_person&amp;sort=title">{remove}Search courses: flight' in html
+    assert f'<a class="badge" href="?q=flight&amp;sort=title">{remove}Format: In person' in html
+    assert '<p><a href="/courses/">Clear filters</a></p>' in html
+
+
+@pytest.mark.parametrize("q", ['!!! & | ( :* "', "the", "-", "'; DROP TABLE courses_course; --"])
+def test_odd_search_text_is_harmless(client, school, q):
+    response = client.get("/courses/", {"q": q})
+    assert response.status_code == 200
+    assert "Secret Part 107 Draft" not in response.content.decode()
+    assert Course.objects.count() == 4
