@@ -137,6 +137,15 @@ class CourseQuerySet(models.QuerySet):
             return self.order_by("price", "title", "pk")
         return self.order_by("title", "pk")
 
+    def for_catalog(self, *, q: str = "", sort: str = "", **filters: str):
+        """Published courses as the catalog lists them: searched, filtered, sorted, ready for cards."""
+        courses = self.published().for_cards()
+        if q:
+            courses = courses.search(q)
+        elif sort == "relevance":
+            sort = "newest"  # nothing to rank without a search
+        return courses.filtered(**filters).sorted_by(sort)
+
     def for_cards(self):
         """What a course card shows (title, summary, category, level, format, price, hours, cover)."""
         return self.select_related("category")

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courses.cache import catalog_cache_version, course_cache_version
 from courses.forms import CatalogFilterForm
@@ -36,41 +36,43 @@ def _catalog_url(values: dict[str, str], page: int = 1) -> str:
     return f"?{urlencode(params)}" if params else "?"
 
 
-@require_GET
+def _catalog_results_html(values: dict[str, str], sort: str, page_number: int) -> str:
+    """The results column (count, cards, pagination, empty state) as HTML: the same for every visitor."""
+    filters = {name: values.get(name, "") for name in CatalogFilterForm.FILTER_FIELDS}
+    courses = Course.objects.for_catalog(q=values.get("q", ""), sort=sort, **filters)
+    page = Paginator(courses, CATALOG_PAGE_SIZE).get_page(page_number)
+    page_links = [
+        {"number": number, "url": _catalog_url(values, number), "current": number == page.number}
+        if isinstance(number, int)
+        else {"ellipsis": True}
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    return render_to_string(
+        "courses/_catalog_results.html",
+        {
+            "page": page,
+            "courses": page.object_list,
+            "page_links": page_links,
+            "previous_url": _catalog_url(values, page.previous_page_number()) if page.has_previous() else "",
+            "next_url": _catalog_url(values, page.next_page_number()) if page.has_next() else "",
+            "is_filtered": bool(values.keys() - {"sort"}),
+            "query": values.get("q", ""),
+        },
+    )
+
+
+@require_safe
 def catalog(request):
     categories = list(Category.objects.all())
     form = CatalogFilterForm(request.GET, categories=categories)
     values = form.values()
-    sort = form.effective_sort(values)
     page_number = _page_number(request.GET.get("page"))
 
     digest = hashlib.sha256(urlencode(sorted(values.items())).encode()).hexdigest()[:32]
     key = f"courses:catalog:{catalog_cache_version()}:{digest}:{page_number}"
     results_html = cache.get(key)
     if results_html is None:
-        courses = Course.objects.published().for_cards()
-        if values.get("q"):
-            courses = courses.search(values["q"])
-        courses = courses.filtered(**{name: values.get(name, "") for name in CatalogFilterForm.FILTER_FIELDS})
-        page = Paginator(courses.sorted_by(sort), CATALOG_PAGE_SIZE).get_page(page_number)
-        page_links = [
-            {"number": number, "url": _catalog_url(values, number), "current": number == page.number}
-            if isinstance(number, int)
-            else {"ellipsis": True}
-            for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-        ]
-        results_html = render_to_string(
-            "courses/_catalog_results.html",
-            {
-                "page": page,
-                "courses": page.object_list,
-                "page_links": page_links,
-                "previous_url": _catalog_url(values, page.previous_page_number()) if page.has_previous() else "",
-                "next_url": _catalog_url(values, page.next_page_number()) if page.has_next() else "",
-                "is_filtered": bool(values.keys() - {"sort"}),
-                "query": values.get("q", ""),
-            },
-        )
+        results_html = _catalog_results_html(values, form.effective_sort(values), page_number)
         cache.set(key, results_html)
 
     active_category = next((c for c in categories if c.slug == values.get("category")), None)
@@ -102,6 +104,7 @@ def catalog(request):
     )
 
 
+@require_safe
 def course_detail(request, slug):
     course = get_object_or_404(Course.objects.visible_to(request.user).select_related("category"), slug=slug)
     key = f"courses:page:{course.pk}:{course_cache_version(course.pk)}"
@@ -138,7 +141,7 @@ def course_detail(request, slug):
     )
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

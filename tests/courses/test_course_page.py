@@ -176,3 +176,9 @@ def test_robots_txt(client, settings):
     for path in ("/admin/", "/accounts/", "/learn/", "/payments/", "/dashboard/"):
         assert f"Disallow: {path}" in lines
     assert "Sitemap: https://bostondroneschool.test/sitemap.xml" in lines
+
+
+def test_pages_answer_head_and_refuse_post(client, part107):
+    for url in ("/courses/", part107.get_absolute_url(), "/robots.txt"):
+        assert client.head(url).status_code == 200, url
+        assert client.post(url).status_code == 405, url
