@@ -16,7 +16,7 @@ def home(request):
     upcoming_sessions = FlightSession.objects.upcoming().select_related("course")
     categories = Category.objects.annotate(
         published_course_count=Count("courses", filter=Q(courses__status=Course.Status.PUBLISHED))
-    ).filter(published_course_count__gt=0)
+    )
     return render(
         request,
         "home.html",

@@ -171,7 +171,6 @@ class CourseAdmin(InstructorScopedAdmin):
     list_select_related = ["category"]
     search_fields = ["title", "slug", "summary"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category"]
     filter_horizontal = ["instructors", "prerequisites"]
     date_hierarchy = "published_at"
     inlines = [SectionInline]

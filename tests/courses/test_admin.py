@@ -1,6 +1,7 @@
 """Course authoring in admin: instructors work only on the courses they teach; staff see everything."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -228,7 +229,12 @@ def test_video_and_material_uploads_go_to_private_storage(client, ian, ians_cour
     assert str(private.path(material.file.name)).startswith(str(settings.STORAGES["private"]["OPTIONS"]["location"]))
 
 
-def test_instructor_edits_only_their_own_profile(client, ian, ada):
+def test_instructor_edits_only_their_own_profile(client, ian, ada, instructors_group):
+    instructors_group.permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_instructor", "change_instructor"], content_type__app_label="courses"
+        )
+    )
     client.force_login(ian.user)
     listed = list(client.get(reverse("admin:courses_instructor_changelist")).context["cl"].result_list)
     assert listed == [ian]
