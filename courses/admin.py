@@ -11,6 +11,7 @@ per-object permission checks (`has_*_permission`), and the choices a form offers
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils.html import format_html
 
 from courses.models import Category, Course, Instructor, Section, is_school_staff
 
@@ -166,7 +167,10 @@ class SectionInline(ScopedInline, admin.TabularInline):
 
 @admin.register(Course)
 class CourseAdmin(InstructorScopedAdmin):
-    list_display = ["title", "category", "status", "level", "format", "price_label", "is_featured", "published_at"]
+    list_display = [
+        *["title", "category", "status", "level", "format", "price_label", "is_featured", "published_at"],
+        "preview_link",
+    ]
     list_filter = ["status", "category", "level", "format", "is_featured"]
     list_select_related = ["category"]
     search_fields = ["title", "slug", "summary"]
@@ -185,6 +189,10 @@ class CourseAdmin(InstructorScopedAdmin):
         # A site-relative link (not the Sites framework's domain): "View on site" previews drafts
         # too, because the course page shows them to the course's instructors and staff.
         return course.get_absolute_url()
+
+    @admin.display(description="Preview")
+    def preview_link(self, course):
+        return format_html('<a href="{}">Preview on site</a>', course.get_absolute_url())
 
     @admin.display(description="Price", ordering="price")
     def price_label(self, course):

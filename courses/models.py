@@ -277,8 +277,11 @@ class Section(models.Model):
         ]
 
     def __str__(self) -> str:
-        # Shown in admin choice lists, where sections of different courses share titles
-        # ("Introduction"); querysets offering sections select_related("course").
+        return self.title
+
+    @property
+    def label_with_course(self) -> str:
+        """For lists mixing courses, where section titles repeat ("Introduction"); needs the course loaded."""
         return f"{self.course.title} › {self.title}"
 
     @property

@@ -46,7 +46,7 @@ class LessonInline(ScopedInline, admin.TabularInline):
 @admin.register(Lesson)
 class LessonAdmin(InstructorScopedAdmin):
     course_path = "section__course"
-    list_display = ["title", "section", "order", "duration_label", "is_preview", "is_required"]
+    list_display = ["title", "section_label", "order", "duration_label", "is_preview", "is_required"]
     list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_preview", "is_required"]
     list_select_related = ["section__course"]
     search_fields = ["title", "slug", "section__title", "section__course__title"]
@@ -66,6 +66,10 @@ class LessonAdmin(InstructorScopedAdmin):
     ]
     inlines = [MaterialInline]
 
+    @admin.display(description="Section", ordering="section__course__title")
+    def section_label(self, lesson):
+        return lesson.section.label_with_course
+
     @admin.display(description="Duration", ordering="duration_seconds")
     def duration_label(self, lesson):
         return lesson.duration_label
@@ -83,6 +87,9 @@ class LessonAdmin(InstructorScopedAdmin):
             kwargs["queryset"] = (
                 sections_editable_by(request.user).select_related("course").order_by("course__title", "order")
             )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda section: section.label_with_course
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

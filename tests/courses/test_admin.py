@@ -98,8 +98,11 @@ def test_instructor_choices_are_limited_to_their_own_courses_and_sections(client
     client.force_login(ian.user)
     section_form = client.get(reverse("admin:courses_section_add")).context["adminform"].form
     assert list(section_form.fields["course"].queryset) == [ians_course]
-    lesson_form = client.get(reverse("admin:lessons_lesson_add")).context["adminform"].form
+    lesson_add = client.get(reverse("admin:lessons_lesson_add"))
+    lesson_form = lesson_add.context["adminform"].form
     assert list(lesson_form.fields["section"].queryset) == [objects_of(ians_course)["section"]]
+    # Section titles repeat across courses, so the choices name the course too.
+    assert "Ian&#x27;s Part 107 Prep › Section 1 of Ian&#x27;s Part 107 Prep</option>" in lesson_add.content.decode()
 
     # Forcing another instructor's section into the POST is a form error, not a new lesson there.
     adas_section = objects_of(adas_course)["section"]
@@ -262,3 +265,25 @@ def test_admin_changelists_do_not_run_a_query_per_row(client, make_course, ian, 
             make_course(title=f"More {n}", instructors=[ian], sections=2, lessons_per_section=2)
         large = {url_name: queries(url_name) for url_name in CHANGELISTS}
         assert large == small
+
+
+def test_change_forms_do_not_run_a_query_per_row(client, make_course, make_instructor, ian):
+    def queries(obj) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(change_url(obj)).status_code == 200
+        return len(context.captured_queries)
+
+    client.force_login(ian.user)
+    small = make_course(title="Small", instructors=[ian], sections=1, lessons_per_section=1)
+    baseline = {"course": queries(small), "section": queries(small.sections.get())}
+    others = [make_instructor(f"Co-teacher {n}", f"co{n}@example.com") for n in range(5)]
+    large = make_course(title="Large", instructors=[ian, *others], sections=6, lessons_per_section=6)
+    large.prerequisites.add(small, *[make_course(title=f"Before {n}") for n in range(5)])
+    assert queries(large) <= baseline["course"]
+    assert queries(large.sections.first()) <= baseline["section"]
+
+
+def test_course_changelist_links_to_the_preview(client, ian, ians_course):
+    client.force_login(ian.user)
+    html = client.get(reverse("admin:courses_course_changelist")).content.decode()
+    assert f'<a href="{ians_course.get_absolute_url()}">Preview on site</a>' in html
