@@ -111,7 +111,7 @@ def test_query_counts_do_not_grow_with_the_school(
             assert "Course 46" in html and "Course 48" in html  # prerequisites
         elif name.startswith("catalog"):
             assert "Category 0" in html and "Category 49" in html
-            assert html.count('<li class="card">') == 12
+            assert html.count('<li class="card') == 12
         else:
             assert "Field 0" in html
 
