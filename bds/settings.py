@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "anymail",
     "storages",
+    "corsheaders",
+    "bds",  # project plumbing: management commands (doctor), no models
     "accounts",
     "courses",
     "enrollments",
@@ -112,8 +114,11 @@ INSTALLED_APPS += ["django.contrib.postgres"]
 
 MIDDLEWARE = [
     "bds.lib.request_id.RequestIdMiddleware",
+    "bds.lib.request_hygiene.RejectNulBytesMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "bds.lib.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,6 +127,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bds.lib.database_outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "bds.urls"
@@ -156,8 +162,11 @@ DATABASES = {
         ssl_require=env("PGSSLMODE") == "require",
     )
 }
-if env("PGSSLMODE") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["sslmode"] = env("PGSSLMODE")
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Fail fast while the database is away (a 503 page), instead of tying up a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    if env("PGSSLMODE"):
+        DATABASES["default"]["OPTIONS"]["sslmode"] = env("PGSSLMODE")
 if not DEBUG and not env("DATABASE_URL"):
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. It is required when DEBUG is off; see README.md, Configuration."
@@ -181,9 +190,6 @@ if REDIS_URL:
             },
         }
     }
-    # A Redis outage must not take the site down: cache errors are logged and treated as misses.
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -191,6 +197,9 @@ else:
             "TIMEOUT": CACHE_TTL_SECONDS,
         }
     }
+# A Redis outage must not take the site down: cache errors are logged and treated as misses.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # cached_db: reads come from the cache, the database keeps sessions across a Redis restart.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -395,6 +404,13 @@ if not JWT_SECRET:
 elif len(JWT_SECRET) < 32:
     raise ImproperlyConfigured("JWT_SECRET must be at least 32 characters (16 random bytes, hex-encoded).")
 APP_SIGNING_KEY_ID = env("APP_SIGNING_KEY_ID", "dev")
+# Requests per minute; ninja's throttles keep the counters in the cache (Redis in production).
+API_RATE_LIMIT_PER_IP = env("API_RATE_LIMIT_PER_IP", "300/m")
+API_RATE_LIMIT_PER_USER = env("API_RATE_LIMIT_PER_USER", "120/m")
+API_RATE_LIMIT_LOGIN = env("API_RATE_LIMIT_LOGIN", "10/m")
+# Browsers may call the API only from these origins (the mobile app needs no CORS).
+CORS_ALLOWED_ORIGINS = envlist("API_CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
 # Previous keys, accepted for verification only while tokens signed with them expire (rotation).
 JWT_PREVIOUS_SECRETS = envlist("JWT_PREVIOUS_SECRETS")
 

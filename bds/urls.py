@@ -4,12 +4,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from bds import health, views
+from bds.api.v1 import api as api_v1
 from payments import views as payment_views
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("payments/", include("payments.urls")),

@@ -6,6 +6,8 @@ import time
 import uuid
 from contextvars import ContextVar
 
+import sentry_sdk
+
 _request_context: ContextVar[dict | None] = ContextVar("request_context", default=None)
 request_logger = logging.getLogger("bds.request")
 
@@ -28,6 +30,8 @@ class RequestIdMiddleware:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
                 context["user_id"] = user.pk
+                # Sentry gets the id only, never the email (a no-op when Sentry is off).
+                sentry_sdk.set_user({"id": user.pk})
             response["X-Request-ID"] = request.id
             request_logger.info(
                 "%s %s %s",
