@@ -19,12 +19,6 @@ INSTRUCTOR_PERMISSIONS = {
 _sequence = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # These tests log in with force_login; hashing personas' passwords properly only costs seconds.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def instructors_group(db):
     """The "Instructors" group with the authoring permissions (created here in case the accounts

@@ -199,15 +199,7 @@ def test_sections_and_lessons_edited_inline_with_explicit_order(client, ian, ian
     assert section.title == "Renamed section"
 
 
-@pytest.fixture
-def private_storage_per_test(monkeypatch):
-    """Lesson.video and Material.file resolve their storage callable once, at import, so the
-    per-test STORAGES from tests/conftest.py do not reach them: point them at it explicitly."""
-    for model, name in ((Lesson, "video"), (Material, "file")):
-        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
-
-
-def test_video_and_material_uploads_go_to_private_storage(client, ian, ians_course, private_storage_per_test, settings):
+def test_video_and_material_uploads_go_to_private_storage(client, ian, ians_course, settings):
     client.force_login(ian.user)
     lesson = objects_of(ians_course)["lesson"]
     data = lesson_form_data(lesson)
