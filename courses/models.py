@@ -92,8 +92,9 @@ class CourseQuerySet(models.QuerySet):
         """Courses matching the words in `text`, annotated with `rank` (higher is better).
 
         PostgreSQL: full-text search (web-search syntax, English stemming) ranked with title
-        above summary above description. Other databases: every word must appear in the title,
-        summary or description (case-insensitive); all ranks are equal.
+        above summary above description. Other databases (SQLite in development): every word must
+        appear in the title, summary or description, case-insensitively; the whole text found in
+        the title ranks above the summary, above the description.
         """
         text = " ".join(text.split())[:200]
         if not text:
@@ -110,7 +111,14 @@ class CourseQuerySet(models.QuerySet):
         condition = Q()
         for word in text.split()[:10]:
             condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
-        return self.filter(condition).annotate(rank=models.Value(0.0, output_field=models.FloatField()))
+        rank = models.Case(
+            models.When(title__icontains=text, then=models.Value(3.0)),
+            models.When(summary__icontains=text, then=models.Value(2.0)),
+            models.When(description__icontains=text, then=models.Value(1.0)),
+            default=models.Value(0.0),
+            output_field=models.FloatField(),
+        )
+        return self.filter(condition).annotate(rank=rank)
 
     def filtered(self, *, category: str = "", level: str = "", format: str = "", price: str = ""):
         """Narrow by the catalog filters; an empty value means "any"."""
