@@ -108,6 +108,9 @@ INSTALLED_APPS = [
     "payments",
     "flights",
 ]
+# -- catalog: PostgreSQL full-text search (the course search GIN index); harmless on SQLite.
+INSTALLED_APPS += ["django.contrib.postgres"]
+# -- end catalog
 
 MIDDLEWARE = [
     "bds.lib.request_id.RequestIdMiddleware",
