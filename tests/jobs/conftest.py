@@ -153,3 +153,5 @@ def celery_worker(transactional_db, smtp_server, tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
+        # Shown by pytest when the test failed.
+        print(f"--- worker log ---\n{log_path.read_text()}")
