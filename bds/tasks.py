@@ -27,4 +27,5 @@ def deliver_email(
         idempotency_key=idempotency_key or f"task:{self.request.id}",
         transactional=transactional,
         rendered=rendered,
+        attempt_id=self.request.id,
     )

@@ -15,6 +15,7 @@ import logging
 import operator
 import re
 import smtplib
+import uuid
 from collections.abc import Sequence
 from functools import reduce
 
@@ -163,6 +164,7 @@ def email_deliver_once(
     idempotency_key: str,
     transactional: bool = True,
     rendered: dict | None = None,
+    attempt_id: str | None = None,
 ) -> bool:
     """Deliver unless a delivery with the same (template, recipients, idempotency_key) already completed.
 
@@ -170,6 +172,10 @@ def email_deliver_once(
     sending keeps two workers (a redelivered message, a duplicate enqueue) from sending at once; the
     marker written after the provider accepted the message lasts EMAIL_SENT_MARKER_TTL_SECONDS.
     Raises TransientError (retry later) or PermanentError (do not retry), each `from` the cause.
+
+    `attempt_id` (the Celery task id, which a retry or a redelivery keeps) owns the lock: finding the
+    lock held under its own id means an earlier run of the same task died while sending (a killed
+    worker whose message came back), so this run takes the lock over instead of waiting it out.
 
     Remaining window: a worker that dies after the provider accepted the message and before the
     marker is written (a few milliseconds) leaves the message to be redelivered, and it is sent a
@@ -181,8 +187,18 @@ def email_deliver_once(
         logger.info("email %s with key %s already sent; skipped", template, idempotency_key)
         return False
     # The lock outlives any single attempt (SMTP timeout 10 s) so a stuck peer is never doubled.
-    if not cache.add(f"{key}:sending", "1", timeout=settings.EMAIL_SENDING_LOCK_SECONDS):
-        raise TransientError(f"email {template} with key {idempotency_key} is being sent by another worker")
+    owner = attempt_id or uuid.uuid4().hex
+    lock_seconds = settings.EMAIL_SENDING_LOCK_SECONDS
+    if not cache.add(f"{key}:sending", owner, timeout=lock_seconds):
+        if attempt_id is None or cache.get(f"{key}:sending") != attempt_id:
+            raise TransientError(f"email {template} with key {idempotency_key} is being sent by another worker")
+        logger.warning(
+            "email %s with key %s: an earlier run of task %s died while sending; sending again",
+            template,
+            idempotency_key,
+            attempt_id,
+        )
+        cache.set(f"{key}:sending", owner, timeout=lock_seconds)
     try:
         email_deliver(
             template=template,

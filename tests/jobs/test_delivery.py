@@ -226,3 +226,18 @@ class _Response:
 )
 def test_failures_are_classified_as_transient_or_permanent(error, transient):
     assert email_failure_is_transient(error) is transient
+
+
+@pytest.mark.django_db
+def test_a_redelivered_task_takes_over_the_lock_its_dead_earlier_run_left():
+    key = _delivery_key(template="payment_receipt", to=[RECEIVER], idempotency_key="k2")
+    cache.add(f"{key}:sending", "task-123", timeout=60)  # a worker was killed mid-send
+    with pytest.raises(TransientError):
+        email_deliver_once(
+            template="payment_receipt", to=[RECEIVER], context=RECEIPT, idempotency_key="k2", attempt_id="task-999"
+        )
+    assert email_deliver_once(
+        template="payment_receipt", to=[RECEIVER], context=RECEIPT, idempotency_key="k2", attempt_id="task-123"
+    )
+    assert len(mail.outbox) == 1
+    assert cache.get(f"{key}:sending") is None

@@ -45,3 +45,26 @@ def test_the_worker_sends_a_key_once_and_skips_bounced_addresses_for_optional_ma
         (student.email, "Seat booked: Part 107 Flight Practical"),
     ]
     assert "already sent; skipped" in celery_worker.log_path.read_text()
+
+
+def test_a_worker_killed_mid_send_loses_no_email_and_duplicates_none(start_celery_worker, smtp_server):
+    first = start_celery_worker()
+    smtp_server.hold = True  # the first attempt stays "in flight" at the SMTP server
+    receipt = EMAILS["payment_receipt"]
+    email_send(template="payment_receipt", to=["sam@example.com"], context=receipt.context(), idempotency_key="r:9")
+    assert smtp_server.holding.wait(timeout=90), "the worker never started sending"
+    first.kill()  # SIGKILL by its own PID: no warm shutdown, the message stays unacknowledged
+    first.wait()
+    second = start_celery_worker()
+    # The unacknowledged message comes back after the visibility timeout and the second worker sends it.
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "sam@example.com"
+    # Once a later email arrives, the queue before it is drained: still one receipt.
+    booked = EMAILS["flight_booked"]
+    email_send(template="flight_booked", to=["sam@example.com"], context=booked.context())
+    messages = smtp_server.wait_for(2)
+    assert [message["Subject"] for message in messages] == [
+        "Your receipt for Part 107 Remote Pilot Exam Prep",
+        "Seat booked: Part 107 Flight Practical",
+    ]
+    assert "died while sending; sending again" in second.log_path.read_text()
