@@ -20,6 +20,7 @@ from typing import Any
 
 import sentry_sdk
 from celery import Task, shared_task
+from celery.exceptions import TaskPredicate
 from django.conf import settings
 
 logger = logging.getLogger("bds.tasks")
@@ -89,6 +90,8 @@ class ProjectTask(Task):
         while True:
             try:
                 return super().__call__(*args, **kwargs)
+            except TaskPredicate:
+                raise  # a task's own self.retry(), Ignore or Reject: Celery's control flow, not a failure
             except TransientError as error:
                 retries = self.request.retries + eager_retries
                 if retries >= settings.TASK_MAX_RETRIES:
@@ -100,7 +103,7 @@ class ProjectTask(Task):
                     self.request.id,
                     retries + 1,
                     settings.TASK_MAX_RETRIES,
-                    error,
+                    _mask(str(error)),
                 )
                 if self.request.is_eager or self.request.called_directly:
                     # No broker (the embedded default): retry in-process at once; a web request cannot wait.
