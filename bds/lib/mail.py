@@ -11,6 +11,7 @@ per idempotency key and retries transient failures; see `email_deliver_once` for
 """
 
 import hashlib
+import json
 import logging
 import operator
 import re
@@ -224,6 +225,15 @@ def email_deliver_once(
 # -- queueing -------------------------------------------------------------------------------------
 
 
+def _check_serialisable(context: dict) -> None:
+    # Eager tasks (development, tests) skip serialisation, so a model instance in the context would only
+    # fail in production, after commit, in the worker's queue. Fail here, where the mistake is.
+    try:
+        json.dumps(context)
+    except TypeError as error:
+        raise TypeError(f"email context must be JSON-serialisable (ids and strings): {error}") from error
+
+
 def email_send(
     *,
     template: str,
@@ -241,6 +251,7 @@ def email_send(
     """
     from bds.tasks import deliver_email
 
+    _check_serialisable(context)
     kwargs = {
         "template": template,
         "to": list(to),

@@ -241,3 +241,9 @@ def test_a_redelivered_task_takes_over_the_lock_its_dead_earlier_run_left():
     )
     assert len(mail.outbox) == 1
     assert cache.get(f"{key}:sending") is None
+
+
+def test_a_context_the_queue_cannot_carry_fails_at_the_call_not_later_in_the_worker(student):
+    with pytest.raises(TypeError, match="JSON-serialisable"):
+        email_send(template="payment_receipt", to=[RECEIVER], context=RECEIPT | {"user": student})
+    assert mail.outbox == []
