@@ -1,7 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import User
+
+# The admin's own login form would skip allauth (MFA, rate limits, lockout): send it to ours.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 @admin.register(User)
@@ -12,7 +16,7 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Personal info", {"fields": ["full_name"]}),
+        ("Personal info", {"fields": ["full_name", "remote_pilot_certificate_date", "email_undeliverable_at"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Important dates", {"fields": ["last_login", "date_joined"]}),
     ]

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from accounts.email_tracking import email_tracking_event_received  # jobs
 from bds import health, views
+from bds.api.v1 import api as api_v1
 from bds.email_preview import email_preview_detail, email_preview_list  # jobs
 from payments import views as payment_views
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("anymail/", include("anymail.urls")),
     # -- end jobs --
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("payments/", include("payments.urls")),
