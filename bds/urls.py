@@ -2,7 +2,7 @@
 
 from anymail.signals import tracking  # jobs
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from accounts.email_tracking import email_tracking_event_received  # jobs
 from bds import health, views
@@ -35,6 +35,9 @@ urlpatterns = [
     path("courses/<slug:slug>/enroll/", payment_views.enroll, name="enroll"),
     path("", include("courses.urls")),
 ]
+
+# -- design: public media (covers, photos) in development; answers 404 unless DEBUG and local files.
+urlpatterns += [re_path(r"^media/(?P<path>.+)$", views.public_media, name="public_media")]
 
 admin.site.site_header = "Boston Drone School admin"
 admin.site.site_title = "Boston Drone School admin"

@@ -1,6 +1,15 @@
-"""The home page composes the catalog and the flight schedule; it owns no rules of its own."""
+"""The home page composes the catalog and the flight schedule; it owns no rules of its own.
 
+Also the development-only server for public media (course covers) that the home page shows.
+"""
+
+import posixpath
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
+from django.views.static import serve
 
 from courses.models import Category, Course
 from flights.models import FlightSession
@@ -11,12 +20,31 @@ def home(request):
         Course.objects.published().filter(is_featured=True).select_related("category").order_by("title")[:6]
     )
     upcoming_sessions = FlightSession.objects.upcoming().select_related("course")[:4]
+    # Counted in the same query so the tiles can say "3 courses" without one query per category.
+    # Meta.ordering is dropped from aggregate queries, so the order is spelled out.
+    categories = Category.objects.annotate(
+        published_course_count=Count("courses", filter=Q(courses__status=Course.Status.PUBLISHED))
+    ).order_by("order", "name")
     return render(
         request,
         "home.html",
         {
             "featured_courses": featured_courses,
             "upcoming_sessions": upcoming_sessions,
-            "categories": Category.objects.all(),
+            "categories": categories,
         },
     )
+
+
+def public_media(request, path):
+    """Course covers and instructor photos from media/ while developing with local files.
+
+    Production serves public media from S3 behind the CDN, so this answers 404 unless DEBUG is on
+    and storage is local. Private files (videos, materials) also sit under media/, in private/; they
+    are only ever streamed by views that check access, so that folder is refused here, also when it
+    is reached through "..".
+    """
+    normalized = posixpath.normpath(path).lstrip("/")
+    if not (settings.DEBUG and settings.STORAGE_PROVIDER == "local") or normalized.split("/")[0] == "private":
+        raise Http404("No such file.")
+    return serve(request, normalized, document_root=settings.MEDIA_ROOT)

@@ -9,6 +9,7 @@ import sentry_sdk
 from django.urls import path
 from sentry_sdk.transport import Transport
 
+from bds import urls as site_urls
 from bds.lib.monitoring import sentry_init
 
 
@@ -30,7 +31,7 @@ def exploding_view(request):
     raise RuntimeError("refund failed for payment 42")
 
 
-urlpatterns = [path("explode/", exploding_view)]
+urlpatterns = [path("explode/", exploding_view), *site_urls.urlpatterns]
 
 
 @pytest.fixture
