@@ -46,11 +46,16 @@ def test_an_email_previews_as_plain_text(client, staff):
     assert "Forecast gusts above 25 knots." in body
 
 
-def test_allauth_emails_without_html_preview_as_text(client, staff):
+@pytest.mark.parametrize(
+    ("name", "link"),
+    [("account_confirmation", "/accounts/confirm-email/"), ("password_reset", "/accounts/password/reset/key/")],
+)
+def test_allauth_emails_preview_from_the_accounts_templates(client, staff, name, link):
     client.force_login(staff)
-    response = client.get("/admin/emails/account_confirmation/")
-    assert response.status_code == 200
-    assert "/accounts/confirm-email/" in response.content.decode()
+    for query in ("", "?format=text"):
+        response = client.get(f"/admin/emails/{name}/{query}")
+        assert response.status_code == 200
+        assert link in response.content.decode()
 
 
 def test_an_unknown_email_is_404(client, staff):
