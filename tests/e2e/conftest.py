@@ -177,11 +177,13 @@ class Inbox:
 
 
 @pytest.fixture
-def smtp_inbox(settings):
+def smtp_inbox(settings, live_server):
     """A real SMTP server on 127.0.0.1; the app's default mailer delivers to it.
 
-    The test runner swaps MAILERS for locmem at setup, so this overrides it afterwards.
+    The test runner swaps MAILERS for locmem at setup, so this overrides it afterwards. Links in
+    emails built from SITE_URL point at the live server.
     """
+    settings.SITE_URL = live_server.url
     from aiosmtpd.controller import Controller
 
     port = free_port()

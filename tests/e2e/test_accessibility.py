@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.e2e.conftest import log_in, requires_urls
+
 pytestmark = pytest.mark.e2e
 
 PUBLIC_PAGES = [
@@ -27,3 +29,13 @@ def test_the_checker_catches_a_violation(axe_violations, live_server):
 def test_public_pages_have_no_serious_violations(demo, axe_violations):
     violations = {path: axe_violations(path) for path in PUBLIC_PAGES}
     assert violations == {path: [] for path in PUBLIC_PAGES}
+
+
+def test_dashboard_has_no_serious_violations(demo, axe_violations):
+    log_in(axe_violations.context.new_page(), "student@bostondroneschool.test", "demo-student-pass-2026")
+    assert axe_violations("/dashboard/") == []
+
+
+@requires_urls("lessons:lesson")
+def test_preview_lesson_has_no_serious_violations(demo, axe_violations):
+    assert axe_violations("/learn/part-107-remote-pilot-exam-prep/welcome-and-how-the-knowledge-test-works/") == []
