@@ -312,6 +312,8 @@ def log_in(page, email, password):
     page.get_by_label("Email").fill(email)
     page.get_by_label(re.compile(r"^Password")).fill(password)
     page.get_by_role("button", name="Log in").click()
+    # Wait for the redirect, so the caller's next navigation cannot cut the login short.
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def requires_urls(*names):
@@ -356,6 +358,7 @@ def log_in_with_totp(page, email, password, secret):
     expect_heading(page, "Enter your code")
     page.get_by_label("Code").fill(totp_code(secret))
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/authenticate/" not in url)
 
 
 def expect_heading(page, text):
