@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from bds import health, views
 from bds.api.v1 import api as api_v1
+from lessons import views as lesson_views  # learning
 from payments import views as payment_views
 
 urlpatterns = [
@@ -18,6 +19,10 @@ urlpatterns = [
     path("learn/", include("lessons.urls")),
     path("flights/", include("flights.urls")),
     path("dashboard/", include("enrollments.urls")),
+    # -- learning: public certificate verification; local private files behind signed tokens
+    path("certificates/", include("lessons.certificate_urls")),
+    path("private-media/<str:token>/", lesson_views.private_media, name="private_media"),
+    # -- end learning
     path("", views.home, name="home"),
     path("courses/<slug:slug>/enroll/", payment_views.enroll, name="enroll"),
     path("", include("courses.urls")),
