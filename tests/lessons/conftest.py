@@ -59,7 +59,11 @@ def lessons(sections):
     )
     preview.video.save("welcome.mp4", ContentFile(VIDEO_BYTES))
     classes = Lesson.objects.create(
-        section=second, title="Airspace classes", slug="airspace-classes", order=1, duration_seconds=600,
+        section=second,
+        title="Airspace classes",
+        slug="airspace-classes",
+        order=1,
+        duration_seconds=600,
         body="## Class B\nSolid blue lines.",
     )
     classes.video.save("airspace.mp4", ContentFile(VIDEO_BYTES))

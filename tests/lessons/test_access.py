@@ -119,7 +119,10 @@ def test_wrong_slugs_are_404(student_client, enrolled, course, lessons):
 
 def test_lesson_of_another_course_is_404_through_this_course(student_client, enrolled, course, lessons):
     other = Course.objects.create(
-        slug="mapping", title="Mapping", summary="Maps.", category=Category.objects.create(name="Maps", slug="maps"),
+        slug="mapping",
+        title="Mapping",
+        summary="Maps.",
+        category=Category.objects.create(name="Maps", slug="maps"),
         status=Course.Status.PUBLISHED,
     )
     section = Section.objects.create(course=other, title="One", order=1)
