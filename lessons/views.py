@@ -122,7 +122,11 @@ def lesson_progress(request, course_slug, lesson_slug):
     progress = services.lesson_progress_save(
         user=request.user, lesson=lesson, position_seconds=position, completed=completed
     )
-    return JsonResponse({"position_seconds": progress.position_seconds, "completed": progress.is_completed})
+    # A fresh signed URL, so the player can recover when the page outlives the one it was given.
+    video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
+    return JsonResponse(
+        {"position_seconds": progress.position_seconds, "completed": progress.is_completed, "video_url": video_url}
+    )
 
 
 @require_POST

@@ -49,7 +49,8 @@
   video.addEventListener("pause", function () {
     window.clearInterval(timer);
     timer = null;
-    savePosition(false);
+    // At the end the browser pauses first; the "ended" handler saves (and completes) instead.
+    if (!video.ended) savePosition(false);
   });
   video.addEventListener("ended", function () {
     window.clearInterval(timer);
@@ -67,6 +68,23 @@
       status.className = "message message-success";
       status.textContent = "Lesson complete.";
       video.closest("figure").after(status);
+    });
+  });
+  // Signed URLs expire (PRIVATE_URL_EXPIRY_SECONDS): when seeking fails on an old one, ask for a
+  // fresh URL (the progress endpoint returns one) and carry on from the same second, once per failure.
+  var recovering = false;
+  video.addEventListener("error", function () {
+    if (recovering) return;
+    recovering = true;
+    var position = video.currentTime || lastSaved || resumeAt;
+    send(null, false).then(function (data) {
+      if (!data || !data.video_url) return;
+      video.addEventListener("loadedmetadata", function () {
+        video.currentTime = position;
+        recovering = false;
+      }, { once: true });
+      video.src = data.video_url;
+      video.load();
     });
   });
   window.addEventListener("pagehide", function () { savePosition(true); });
