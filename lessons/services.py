@@ -5,6 +5,12 @@ Access is decided here and only here: an enrollment unlocks a course when
 `Enrollment.objects.granting_access()` says so (that QuerySet also honours payment disputes),
 preview lessons play for everyone, and the course's instructors and superusers may look at
 everything they publish.
+
+lessons does not listen to `enrollments.signals.enrollment_revoked`: access is checked on every
+request (a revoked or refunded enrollment stops unlocking at once, and signed URLs already handed
+out expire after PRIVATE_URL_EXPIRY_SECONDS), progress is kept for a later re-enrollment, and an
+issued certificate stays valid because it records a completion that happened. Voiding certificates
+after a chargeback, if the school ever wants it, would be a receiver here plus a `voided_at` field.
 """
 
 import io
