@@ -217,6 +217,10 @@ def quiz_grade(*, user, quiz: Quiz, answers: dict[int, int]) -> QuizAttempt:
 # -- practice exams ---------------------------------------------------------------------------------
 
 
+class ExamUnavailable(Exception):
+    """The exam cannot start (no active questions in the bank)."""
+
+
 def exam_questions_draw(*, count: int) -> list[ExamQuestion]:
     """`count` active bank questions (all of them if the bank is smaller), spread over the knowledge
     areas in proportion to the bank (largest remainder), in random order."""
@@ -241,13 +245,17 @@ def exam_questions_draw(*, count: int) -> list[ExamQuestion]:
 
 def exam_attempt_start(*, user, exam: PracticeExam) -> ExamAttempt:
     """The user's attempt in progress, or a new one with freshly drawn questions and a deadline of
-    started + the exam's time limit. An expired attempt in progress is submitted first."""
+    started + the exam's time limit. An expired attempt in progress is submitted first.
+    Raises ExamUnavailable when the bank has no active question."""
     open_attempt = ExamAttempt.objects.open().filter(user=user, exam=exam).first()
     if open_attempt is not None:
         if not open_attempt.is_past_deadline():
             return open_attempt
         exam_attempt_submit(attempt=open_attempt)
     questions = exam_questions_draw(count=exam.question_count)
+    if not questions:
+        logger.error("practice exam %s cannot start: the question bank is empty", exam.pk)
+        raise ExamUnavailable("The question bank is empty.")
     now = timezone.now()
     try:
         with transaction.atomic():

@@ -16,12 +16,12 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse, Strea
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bds.lib.storage import private_media_token_read, private_storage, private_url
 from courses.models import Course
 from lessons import services
-from lessons.models import Certificate, ExamAttempt, Lesson, PracticeExam, Quiz
+from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +160,7 @@ def material_download(request, course_slug, lesson_slug, material_id):
 # -- quizzes ----------------------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 def quiz_detail(request, course_slug, quiz_id):
     course, unlocked = _course(request, course_slug)
     quiz = get_object_or_404(
@@ -233,10 +234,15 @@ def exam_start(request, course_slug):
     course, exam, unlocked = _exam(request, course_slug)
     if not unlocked:
         return _enroll_required(request, course)
-    attempt = services.exam_attempt_start(user=request.user, exam=exam)
+    try:
+        attempt = services.exam_attempt_start(user=request.user, exam=exam)
+    except services.ExamUnavailable:
+        messages.error(request, "The practice exam has no questions yet. Please try again later.")
+        return redirect("lessons:exam", course_slug=course.slug)
     return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
 
 
+@require_http_methods(["GET", "POST"])
 def exam_take(request, course_slug, attempt_id):
     course, exam, unlocked = _exam(request, course_slug)
     if not unlocked:
@@ -272,7 +278,7 @@ def exam_result(request, course_slug, attempt_id):
     attempt = _attempt(request, exam, attempt_id)
     if not attempt.is_submitted:
         return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
-    labels = dict(services.KnowledgeArea.choices)
+    labels = dict(KnowledgeArea.choices)
     areas = [{"label": labels.get(area, area), **result} for area, result in attempt.results_by_area.items()]
     return render(
         request,

@@ -221,3 +221,10 @@ def test_ready_to_book_after_three_passes_at_80_percent(student_client, enrolled
         "Ready to book your FAA test"
         in student_client.get(reverse("lessons:exam", args=[course.slug])).content.decode()
     )
+
+
+def test_an_empty_bank_cannot_start_an_exam(student_client, enrolled, course, exam):
+    ExamQuestion.objects.update(is_active=False)
+    response = student_client.post(reverse("lessons:exam_start", args=[course.slug]), follow=True)
+    assert "has no questions yet" in response.content.decode()
+    assert not ExamAttempt.objects.exists()
