@@ -193,3 +193,56 @@ def test_lesson_page_renders_when_storage_is_unreachable(student_client, enrolle
     material = lessons["classes"].materials.get()
     download = student_client.get(reverse("lessons:material", args=[course.slug, "airspace-classes", material.pk]))
     assert download.status_code == 503
+
+
+@pytest.fixture
+def s3_private(s3_endpoint, settings):
+    """Private files on the moto server for this test, as STORAGE_PROVIDER=aws_s3 configures them."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": BUCKET,
+                "region_name": "us-east-1",
+                "endpoint_url": s3_endpoint,
+                "addressing_style": "path",
+                "signature_version": "s3v4",
+                "location": "private",
+                "querystring_auth": True,
+                "querystring_expire": settings.PRIVATE_URL_EXPIRY_SECONDS,
+                **CREDENTIALS,
+            },
+        },
+    }
+    return s3_endpoint
+
+
+@pytest.mark.django_db
+def test_enrolled_student_streams_the_lesson_video_from_s3(s3_private, student_client, enrolled, course, lessons):
+    from tests.lessons.conftest import VIDEO_BYTES
+
+    page = student_client.get(reverse("lessons:lesson", args=[course.slug, "airspace-classes"]))
+    video_url = page.context["video_url"]
+    assert video_url.startswith(f"{s3_private}/{BUCKET}/private/videos/")
+    assert "X-Amz-Signature=" in video_url
+    with urllib.request.urlopen(video_url, timeout=10) as response:  # noqa: S310 - our own loopback server
+        assert response.read() == VIDEO_BYTES
+    material = lessons["classes"].materials.get()
+    download = student_client.get(reverse("lessons:material", args=[course.slug, "airspace-classes", material.pk]))
+    assert download.status_code == 302
+    with urllib.request.urlopen(download["Location"], timeout=10) as response:  # noqa: S310
+        assert response.read() == b"%PDF-1.4 legend"
+
+
+@pytest.mark.django_db
+def test_outsider_gets_no_s3_url(s3_private, client, outsider, course, lessons):
+    client.force_login(outsider)
+    page = client.get(reverse("lessons:lesson", args=[course.slug, "airspace-classes"]))
+    assert page.status_code == 403
+    assert s3_private not in page.content.decode()
+    assert "X-Amz-Signature" not in page.content.decode()
+    material = lessons["classes"].materials.get()
+    response = client.get(reverse("lessons:material", args=[course.slug, "airspace-classes", material.pk]))
+    assert response.status_code == 403
+    assert "Location" not in response
