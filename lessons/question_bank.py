@@ -356,12 +356,17 @@ def _rotated(choices: tuple[str, str, str], correct: str, shift: int) -> tuple[l
 
 
 def part107_course() -> Course | None:
-    """The Part 107 prep course, by category slug or title, if the school has one."""
-    return (
-        Course.objects.filter(Q(category__slug__icontains="part-107") | Q(title__icontains="Part 107"))
-        .order_by("pk")
-        .first()
-    )
+    """The Part 107 prep course if the school has one: a "Part 107 ... prep" title first, then any
+    "Part 107" title, then the first course in a Part 107 category (an intro course may share it)."""
+    for match in (
+        Q(title__icontains="Part 107", title__iregex=r"prep|exam"),
+        Q(title__icontains="Part 107"),
+        Q(category__slug__icontains="part-107"),
+    ):
+        course = Course.objects.filter(match).order_by("pk").first()
+        if course is not None:
+            return course
+    return None
 
 
 @transaction.atomic

@@ -228,3 +228,20 @@ def test_an_empty_bank_cannot_start_an_exam(student_client, enrolled, course, ex
     response = student_client.post(reverse("lessons:exam_start", args=[course.slug]), follow=True)
     assert "has no questions yet" in response.content.decode()
     assert not ExamAttempt.objects.exists()
+
+
+def test_the_exam_goes_to_the_prep_course_not_a_sibling_in_its_category(course):
+    from courses.models import Category, Course
+
+    # The fixture course becomes an unrelated one; an intro course shares the Part 107 category and
+    # was created before the prep course (a lower id).
+    category = course.category
+    Course.objects.filter(pk=course.pk).update(
+        title="Mapping", category=Category.objects.create(name="Mapping", slug="mapping")
+    )
+    Course.objects.create(slug="fly-safe", title="Fly Safe: Drone Basics", summary="Basics.", category=category)
+    prep = Course.objects.create(
+        slug="part-107-exam-prep", title="Part 107 Remote Pilot Exam Prep", summary="Prep.", category=category
+    )
+    question_bank_seed()
+    assert PracticeExam.objects.get().course == prep
