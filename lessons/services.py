@@ -499,6 +499,31 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
     return certificate
 
 
+# A Unicode font for names the PDF base fonts cannot draw (they cover Windows-1252 only).
+UNICODE_FONT_FILES = {
+    "CertificateSans": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "CertificateSans-Bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+}
+
+
+def _certificate_font(text: str, *, bold: bool) -> str:
+    """Helvetica when it can draw `text` (most names), else DejaVu Sans when installed."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        name = "CertificateSans-Bold" if bold else "CertificateSans"
+        if name in pdfmetrics.getRegisteredFontNames():
+            return name
+        if Path(UNICODE_FONT_FILES[name]).exists():
+            pdfmetrics.registerFont(TTFont(name, UNICODE_FONT_FILES[name]))
+            return name
+        logger.warning("no Unicode font installed; certificate text %r may miss characters", text)
+    return "Helvetica-Bold" if bold else "Helvetica"
+
+
 def certificate_pdf_render(certificate: Certificate) -> bytes:
     """A one-page landscape certificate with the printed values and a QR code to its verify page."""
     import segno
@@ -520,16 +545,18 @@ def certificate_pdf_render(certificate: Certificate) -> bytes:
     pdf.drawCentredString(center, height - 150, "Certificate of Completion")
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(center, height - 195, "This certifies that")
-    pdf.setFont("Helvetica-Bold", 28)
+    pdf.setFont(_certificate_font(certificate.full_name, bold=True), 28)
     pdf.drawCentredString(center, height - 240, certificate.full_name)
     pdf.setFont("Helvetica", 14)
     pdf.drawCentredString(center, height - 280, "has successfully completed the course")
-    pdf.setFont("Helvetica-Bold", 20)
+    pdf.setFont(_certificate_font(certificate.course_title, bold=True), 20)
     pdf.drawCentredString(center, height - 315, certificate.course_title)
     pdf.setFont("Helvetica", 12)
     issued = timezone.localdate(certificate.issued_at).strftime("%B %-d, %Y")
     pdf.drawCentredString(center, height - 355, f"Date: {issued}    Hours: {certificate.hours}")
-    pdf.drawCentredString(center, height - 375, f"Instructor: {certificate.instructor_name}")
+    instructor_line = f"Instructor: {certificate.instructor_name}"
+    pdf.setFont(_certificate_font(instructor_line, bold=False), 12)
+    pdf.drawCentredString(center, height - 375, instructor_line)
     pdf.setFont("Helvetica", 9)
     pdf.drawString(60, 70, f"Certificate id: {certificate.public_id}")
     pdf.drawString(60, 56, f"Verify at {certificate.verify_url}")

@@ -3,6 +3,7 @@
 import base64
 import re
 import zlib
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -159,3 +160,20 @@ def test_anonymous_download_asks_to_log_in(client, certificate):
     response = client.get(reverse("certificates:download", args=[certificate.public_id]))
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.skipif(
+    not Path(services.UNICODE_FONT_FILES["CertificateSans-Bold"]).exists(),
+    reason="DejaVu fonts not installed",
+)
+def test_a_name_beyond_latin_1_is_drawn_with_an_embedded_unicode_font(enrolled, course, lessons):
+    enrolled.full_name = "Nguyễn Thị Ánh"
+    enrolled.save(update_fields=["full_name"])
+    for name in ("preview", "classes", "charts"):
+        services.lesson_progress_save(user=enrolled, lesson=lessons[name], position_seconds=1, completed=True)
+    certificate = services.certificate_issue(enrollment_id=Enrollment.objects.get(user=enrolled).pk)
+    assert certificate.full_name == "Nguyễn Thị Ánh"
+    with certificate.pdf.open("rb") as handle:
+        data = handle.read()
+    assert b"DejaVuSans-Bold" in data  # the font is embedded (subset) for the name
+    assert "Part 107 Remote Pilot Prep" in pdf_text(data)  # Latin text stays in Helvetica
