@@ -346,6 +346,9 @@ def private_media(request, token):
     except (OSError, ValueError) as error:
         raise Http404("No such file.") from error
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if not download_as and not _safe_inline(content_type):
+        # An uploaded HTML or SVG file shown inline would run on our origin: hand it over as a download.
+        download_as = os.path.basename(name)
     disposition = {"as_attachment": True, "filename": download_as} if download_as else {}
     match = RANGE_PATTERN.match(request.headers.get("Range", "").strip())
     if not match or (not match[1] and not match[2]):
@@ -371,6 +374,12 @@ def private_media(request, token):
     if download_as:
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=download_as)
     return response
+
+
+def _safe_inline(content_type: str) -> bool:
+    return content_type != "image/svg+xml" and (
+        content_type.split("/")[0] in {"video", "audio", "image"} or content_type == "application/pdf"
+    )
 
 
 def _file_slice(path: str, start: int, length: int):

@@ -91,3 +91,19 @@ def test_token_for_a_missing_file_is_404(client):
 def test_private_files_are_not_served_under_media_url(client, stored_name):
     assert client.get(f"/media/private/{stored_name}").status_code == 404
     assert client.get(f"/media/{stored_name}").status_code == 404
+
+
+@pytest.mark.parametrize("name", ["videos/trick.html", "videos/trick.svg"])
+def test_files_a_browser_would_run_are_served_as_downloads(client, name):
+    stored = private_storage().save(name, ContentFile(b"<script>alert(1)</script>"))
+    response = client.get(private_url(stored))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == b"<script>alert(1)</script>"
+
+
+def test_videos_are_served_inline(client, stored_name):
+    response = client.get(private_url(stored_name))
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert b"".join(response.streaming_content) == VIDEO_BYTES
