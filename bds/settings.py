@@ -415,6 +415,10 @@ else:
         "EMAIL_PROVIDER must be one of console, smtp, sendgrid, postmark, mailgun, resend, amazon_ses; "
         f"not {EMAIL_PROVIDER!r}."
     )
+# The provider's bounce/complaint webhook at /anymail/ is protected by basic auth; without it anyone
+# could mark addresses undeliverable, so production with an API provider requires it.
+if EMAIL_PROVIDER in {*_ANYMAIL_API_KEY_OPTION, "amazon_ses"}:
+    required_in_production("EMAIL_WEBHOOK_SECRET")
 ANYMAIL = {"WEBHOOK_SECRET": env("EMAIL_WEBHOOK_SECRET")} if env("EMAIL_WEBHOOK_SECRET") else {}
 
 # -- background jobs (Celery) ---------------------------------------------------------------------
@@ -451,7 +455,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # CELERY_BEAT_SCHEDULE["flights-session-reminders"] = {"task": "flights.tasks.session_reminders_send",
 #                                                      "schedule": crontab(minute=0)}
 # Printed in the footer of every email (CAN-SPAM wants a postal address in commercial mail).
-SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 100 Seaport Boulevard, Boston, MA 02210"
+SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 27 Drydock Avenue, Suite 4, Boston, MA 02210"
 # -- end jobs --------------------------------------------------------------------------------------
 
 # -- payments (Stripe) ----------------------------------------------------------------------------
