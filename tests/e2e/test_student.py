@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import requires_urls, wait_for
 
-pytestmark = [pytest.mark.e2e, requires_urls("enroll", "lessons:lesson", "lessons:complete")]
+pytestmark = [pytest.mark.e2e, requires_urls("payments:checkout", "lessons:lesson", "lessons:complete")]
 
 FREE_COURSE = "Fly Safe: Drone Basics"
 FIRST_LESSON = "Flying for fun or for work"
