@@ -1,7 +1,6 @@
-import secrets
-
 """How allauth fits this site: branded emails sent after commit, new students, login lockout text."""
 
+import secrets
 from datetime import timedelta
 
 from allauth.account.adapter import DefaultAccountAdapter
