@@ -121,6 +121,11 @@ def _check_can_book(*, enrollment: Enrollment, session: FlightSession) -> None:
     course_settings = FlightCourseSettings.for_course(session.course)
     if course_settings.requires_online_completion and enrollment.status != Enrollment.Status.COMPLETED:
         raise BookingError("Finish the online part of the course first; then you can book your flight day.")
+    # A checked-in student is no longer "active" on the session but still holds its seat.
+    if SeatBooking.objects.filter(
+        enrollment=enrollment, session=session, status__in=SeatBooking.SEAT_STATUSES
+    ).exists():
+        raise BookingError("You already have a seat on this session.")
 
 
 def _has_scrubbed_booking(enrollment: Enrollment) -> bool:
@@ -437,16 +442,21 @@ def booking_roster_update(
         booking.signed_off_at, booking.signed_off_by = now, actor
     elif not signed_off:
         booking.signed_off_at, booking.signed_off_by = None, None
-    booking.save(
-        update_fields=[
-            "checked_in_at",
-            "status",
-            "minutes_flown",
-            "maneuvers_passed",
-            "signed_off_at",
-            "signed_off_by",
-        ]
-    )
+    try:
+        with transaction.atomic():
+            booking.save(
+                update_fields=[
+                    "checked_in_at",
+                    "status",
+                    "minutes_flown",
+                    "maneuvers_passed",
+                    "signed_off_at",
+                    "signed_off_by",
+                ]
+            )
+    except IntegrityError as error:
+        # Unchecking a student who has since booked another session would give them two active seats.
+        raise BookingError("This student already holds another booking for the course; cancel it first.") from error
     logger.info("Roster update by user %s for booking %s", actor.pk, booking.pk)
     return booking
 

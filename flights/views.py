@@ -64,6 +64,14 @@ def _booking_state(user, session: FlightSession) -> dict:
         return state
     active = SeatBooking.objects.filter(enrollment=enrollment).active().select_related("session").first()
     state["active_booking"] = active
+    if active is None:
+        # Checked in (attended) is not "active" but still holds this session's seat.
+        active = (
+            SeatBooking.objects.filter(enrollment=enrollment, session=session, status__in=SeatBooking.SEAT_STATUSES)
+            .select_related("session")
+            .first()
+        )
+        state["active_booking"] = active
     if active and active.session_id == session.pk:
         state["action"] = "manage"
     elif not session.is_bookable:
@@ -90,6 +98,9 @@ def session_book(request, pk: int):
     state = _booking_state(request.user, session)
     if state["action"] == "manage":
         messages.info(request, "You already have a place on this session.")
+        return redirect(session)
+    if state["active_booking"] is not None:
+        messages.info(request, "You already hold a booking for this course; change or cancel it from this page.")
         return redirect(session)
     waiver, course_settings = services.waiver_requirements(session.course)
     form = BookingForm(request.POST or None, course_settings=course_settings)

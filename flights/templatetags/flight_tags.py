@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from courses.models import Instructor
+from enrollments.models import Enrollment
 from flights.models import FlightSession, SeatBooking
 
 register = template.Library()
@@ -14,7 +15,7 @@ register = template.Library()
 def my_bookings(context):
     user = context["request"].user
     if not user.is_authenticated:
-        return {"bookings": [], "scrubbed": []}
+        return {"bookings": [], "scrubbed": [], "to_book": []}
     mine = SeatBooking.objects.for_user(user).select_related("session__course")
     bookings = mine.active().filter(session__starts_at__gt=timezone.now()).order_by("session__starts_at")
     # A scrubbed booking stays on the dashboard until the student rebooks or asks for a refund.
@@ -24,7 +25,23 @@ def my_bookings(context):
         for booking in mine.filter(cancel_reason=SeatBooking.CancelReason.SCRUBBED, refund_requested_at__isnull=True)
         if booking.enrollment_id not in has_active
     ]
-    return {"bookings": list(bookings), "scrubbed": scrubbed}
+    # Courses the student may fly in but has no seat for yet: point them at the next dates.
+    waiting_courses = (
+        Enrollment.objects.for_user(user)
+        .granting_access()
+        .exclude(pk__in=has_active)
+        .filter(course__flight_sessions__in=FlightSession.objects.upcoming())
+        .select_related("course")
+        .distinct()
+    )
+    to_book = [
+        {
+            "course": enrollment.course,
+            "next_session": FlightSession.objects.upcoming().filter(course=enrollment.course).first(),
+        }
+        for enrollment in waiting_courses
+    ]
+    return {"bookings": list(bookings), "scrubbed": scrubbed, "to_book": to_book}
 
 
 @register.inclusion_tag("flights/_logbook.html", takes_context=True)

@@ -314,3 +314,14 @@ def test_cancel_after_start_is_refused(enrollment, make_session, waiver):
     session.save()
     with pytest.raises(services.BookingError, match="already started"):
         services.seat_cancel(booking=booking)
+
+
+def test_a_checked_in_student_cannot_take_a_second_seat_on_the_same_session(enrollment, make_session, waiver, staff):
+    session = make_session(hours_ahead=0.5)
+    booking = book(enrollment, session)
+    services.booking_roster_update(
+        booking=booking, actor=staff, checked_in=True, minutes_flown=0, maneuvers=[], signed_off=False
+    )
+    with pytest.raises(services.BookingError, match="already have a seat"):
+        book(enrollment, session)
+    assert session.seats_taken_count() == 1

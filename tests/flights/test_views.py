@@ -294,3 +294,20 @@ def test_refund_request_page(client, student, password, enrollment, session, wai
     assert client.post(url).status_code == 302
     booking.refresh_from_db()
     assert booking.refund_requested_at is not None
+
+
+def test_dashboard_points_an_enrolled_student_without_a_seat_to_the_next_date(student, enrollment, make_session):
+    later, sooner = make_session(hours_ahead=400), make_session(hours_ahead=100)
+    html = render_tag("{% my_bookings %}", student)
+    assert "Book your flight day for Part 107 with Flight Day" in html
+    assert sooner.get_absolute_url() in html and later.get_absolute_url() not in html
+
+
+def test_the_book_page_sends_a_student_booked_elsewhere_back_to_change(
+    client, student, password, enrollment, make_session, waiver
+):
+    first, second = make_session(), make_session(hours_ahead=300)
+    book(enrollment, first)
+    client.login(email=student.email, password=password)
+    response = client.get(reverse("flights:book", args=[second.pk]))
+    assert response.status_code == 302 and response["Location"] == second.get_absolute_url()
