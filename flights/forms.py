@@ -7,6 +7,7 @@ class BookingForm(forms.Form):
     """The waiver acceptance; the age and equipment fields appear only when the course asks."""
 
     typed_name = forms.CharField(
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
         label="Type your full name to accept the waiver",
         max_length=150,
         help_text="Exactly as on your account; it is stored with the waiver version, date and your IP address.",

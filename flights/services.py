@@ -223,6 +223,10 @@ def seat_change(*, booking: SeatBooking, session: FlightSession) -> SeatBooking:
     booking was itself waitlisted). The old booking is kept as canceled ("changed"), its seat goes
     to that session's waitlist, and the waiver acceptance carries over. Emails `flight_changed`.
     """
+    # Lock order everywhere: sessions (by id), then bookings; a booking's session never changes.
+    old_session_id = SeatBooking.objects.values_list("session_id", flat=True).get(pk=booking.pk)
+    locked = {pk: _session_lock(pk) for pk in sorted({old_session_id, session.pk})}
+    old_session, new_session = locked[old_session_id], locked[session.pk]
     booking = SeatBooking.objects.select_for_update().select_related("session", "enrollment__user").get(pk=booking.pk)
     if not booking.is_active:
         raise BookingError("This booking is no longer active.")
@@ -233,9 +237,6 @@ def seat_change(*, booking: SeatBooking, session: FlightSession) -> SeatBooking:
             f"Changes close {settings.FLIGHTS_CHANGE_DEADLINE_HOURS} hours before the session starts. "
             "You can still cancel, or contact us."
         )
-    # Lock both sessions in id order so two opposite changes cannot deadlock.
-    locked = {pk: _session_lock(pk) for pk in sorted([booking.session_id, session.pk])}
-    old_session, new_session = locked[booking.session_id], locked[session.pk]
     _check_can_book(enrollment=booking.enrollment, session=new_session)
     was_booked = booking.status == SeatBooking.Status.BOOKED
     if was_booked and _seats_taken(new_session) >= new_session.capacity:
@@ -271,12 +272,14 @@ def seat_cancel(
     Idempotent: canceling a canceled booking changes nothing. Students cannot cancel once the
     session has started (`enforce_start`); the enrollment-revoked path can.
     """
+    # Lock order everywhere: the session, then bookings (the waitlist fill updates other bookings
+    # while holding the session lock, so the reverse order could deadlock).
+    session = _session_lock(SeatBooking.objects.values_list("session_id", flat=True).get(pk=booking.pk))
     booking = SeatBooking.objects.select_for_update().select_related("session", "enrollment__user").get(pk=booking.pk)
     if not booking.is_active:
         return booking
     if enforce_start and booking.session.starts_at <= _now():
         raise BookingError("This session has already started, so the booking can no longer be canceled.")
-    session = _session_lock(booking.session_id)
     was_booked = booking.status == SeatBooking.Status.BOOKED
     booking.status = SeatBooking.Status.CANCELED
     booking.canceled_at = _now()

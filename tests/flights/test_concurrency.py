@@ -1,5 +1,6 @@
 """Many students press Book on the last seat at the same moment (PostgreSQL only: SQLite has no row locks)."""
 
+import functools
 import threading
 
 import pytest
@@ -94,3 +95,65 @@ def test_one_student_double_clicking_gets_one_booking(enrollment, session, waive
 
     assert sorted(outcomes) == ["booked", "refused"]
     assert SeatBooking.objects.filter(enrollment=enrollment).count() == 1
+
+
+def run_together(*jobs):
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def run(job):
+        try:
+            barrier.wait(timeout=30)
+            job()
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def test_a_seat_freed_while_others_book_goes_to_exactly_one_student(make_student, make_session, waiver):
+    session = make_session(capacity=1)
+    holder = make_student()
+    seat = services.seat_book(enrollment=holder, session=session, signature=signature_for(holder))
+    waiting = make_student()
+    services.seat_book(enrollment=waiting, session=session, signature=signature_for(waiting))
+    racers = [make_student() for _ in range(3)]
+
+    errors = run_together(
+        lambda: services.seat_cancel(booking=seat),
+        *[
+            functools.partial(services.seat_book, enrollment=e, session=session, signature=signature_for(e))
+            for e in racers
+        ],
+    )
+
+    assert not errors, errors
+    assert session.seats_taken_count() == 1
+    booked = SeatBooking.objects.get(session=session, status=SeatBooking.Status.BOOKED)
+    # Either the waitlist got the freed seat, or a racer booked before the cancel; never both.
+    assert booked.enrollment in [waiting, *racers]
+    assert SeatBooking.objects.filter(session=session, status=SeatBooking.Status.WAITLISTED).count() == 3
+
+
+def test_canceling_a_seat_and_a_waitlist_place_at_once_does_not_deadlock(make_student, make_session, waiver):
+    session = make_session(capacity=1)
+    enrollments = [make_student() for _ in range(3)]
+    bookings = [
+        services.seat_book(enrollment=enrollment, session=session, signature=signature_for(enrollment))
+        for enrollment in enrollments
+    ]
+
+    errors = run_together(
+        lambda: services.seat_cancel(booking=bookings[0]), lambda: services.seat_cancel(booking=bookings[1])
+    )
+
+    assert not errors, errors
+    statuses = [SeatBooking.objects.get(pk=booking.pk).status for booking in bookings]
+    assert statuses == ["canceled", "canceled", "booked"]

@@ -311,3 +311,20 @@ def test_the_book_page_sends_a_student_booked_elsewhere_back_to_change(
     client.login(email=student.email, password=password)
     response = client.get(reverse("flights:book", args=[second.pk]))
     assert response.status_code == 302 and response["Location"] == second.get_absolute_url()
+
+
+def test_roster_and_detail_query_counts_do_not_grow_with_students(
+    client, staff, password, make_student, session, waiver, django_assert_max_num_queries
+):
+    client.login(email=staff.email, password=password)
+    for _ in range(2):
+        enrollment = make_student()
+        book(enrollment, session)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("flights:roster", args=[session.pk]))
+    for _ in range(4):
+        enrollment = make_student()
+        book(enrollment, session)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("flights:roster", args=[session.pk]))
+    assert response.content.decode().count("Waiver v2 accepted") == 4  # capacity is 4
