@@ -63,7 +63,11 @@ class FlightSessionAdmin(admin.ModelAdmin):
     actions = ["scrub_sessions"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_seats()
+        sessions = super().get_queryset(request).with_seats()
+        # Instructors with admin access see the sessions they teach; staff who manage bookings see all.
+        if request.user.is_superuser or request.user.has_perm("flights.change_seatbooking"):
+            return sessions
+        return sessions.taught_by(request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # Status changes that notify students go through the scrub action and the roster, not the form.

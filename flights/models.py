@@ -110,10 +110,15 @@ class FlightSessionQuerySet(models.QuerySet):
     def public(self):
         return self.filter(course__status=Course.Status.PUBLISHED)
 
+    def taught_by(self, user):
+        """Sessions the user instructs, or of courses they teach (a subquery, so no duplicate rows)."""
+        own = FlightSession.objects.filter(Q(instructors__user=user) | Q(course__instructors__user=user))
+        return self.filter(pk__in=own.values("pk"))
+
     def with_seats(self):
         """Annotate `seats_taken` and `seats_left` (never below zero) in the same query."""
         return self.annotate(
-            seats_taken=Count("bookings", filter=Q(bookings__status__in=SeatBooking.SEAT_STATUSES)),
+            seats_taken=Count("bookings", filter=Q(bookings__status__in=SeatBooking.SEAT_STATUSES), distinct=True),
             seats_left=Greatest(F("capacity") - F("seats_taken"), 0),
         )
 

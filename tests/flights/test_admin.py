@@ -82,3 +82,17 @@ def test_waiver_acceptances_are_read_only_and_refund_requests_visible(admin_clie
 )
 def test_admin_pages_load(admin_client, name, session, waiver):
     assert admin_client.get(reverse(f"admin:{name}")).status_code == 200
+
+
+def test_an_instructor_in_admin_sees_only_the_sessions_they_teach(client, instructor, session, make_session):
+    from django.contrib.auth.models import Permission
+
+    user = instructor.user
+    user.is_staff = True
+    user.save()
+    user.user_permissions.add(Permission.objects.get(codename="view_flightsession"))
+    make_session(hours_ahead=500)  # taught by nobody
+    client.force_login(user)
+    response = client.get(reverse("admin:flights_flightsession_changelist"))
+    assert response.status_code == 200
+    assert list(response.context["cl"].queryset) == [session]
