@@ -91,3 +91,16 @@ def make_student(django_user_model, enroll):
         return enroll(user)
 
     return make
+
+
+@pytest.fixture
+def admin_login(client):
+    """Log a staff member or instructor into the admin, which requires a second factor set up."""
+    from allauth.mfa.models import Authenticator
+
+    def login(user):
+        Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP, defaults={"data": {}})
+        client.force_login(user)
+        return client
+
+    return login

@@ -11,10 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, staff):
+def admin_client(admin_login, staff):
     # pytest-django's admin_user has no full name, which our user model requires.
-    client.force_login(staff)
-    return client
+    return admin_login(staff)
 
 
 def test_session_changelist_shows_seats_left_and_the_roster_inline(
@@ -84,7 +83,7 @@ def test_admin_pages_load(admin_client, name, session, waiver):
     assert admin_client.get(reverse(f"admin:{name}")).status_code == 200
 
 
-def test_an_instructor_in_admin_sees_only_the_sessions_they_teach(client, instructor, session, make_session):
+def test_an_instructor_in_admin_sees_only_the_sessions_they_teach(admin_login, instructor, session, make_session):
     from django.contrib.auth.models import Permission
 
     user = instructor.user
@@ -92,7 +91,6 @@ def test_an_instructor_in_admin_sees_only_the_sessions_they_teach(client, instru
     user.save()
     user.user_permissions.add(Permission.objects.get(codename="view_flightsession"))
     make_session(hours_ahead=500)  # taught by nobody
-    client.force_login(user)
-    response = client.get(reverse("admin:flights_flightsession_changelist"))
+    response = admin_login(user).get(reverse("admin:flights_flightsession_changelist"))
     assert response.status_code == 200
     assert list(response.context["cl"].queryset) == [session]
