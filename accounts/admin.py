@@ -1,18 +1,22 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from accounts.models import User
 
+# The admin's own login form would skip allauth (MFA, rate limits, lockout): send it to ours.
+admin.site.login = secure_admin_login(admin.site.login)
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined", "email_undeliverable_at"]  # jobs
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "email_undeliverable_at"]  # jobs
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Personal info", {"fields": ["full_name"]}),
+        ("Personal info", {"fields": ["full_name", "remote_pilot_certificate_date", "email_undeliverable_at"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Important dates", {"fields": ["last_login", "date_joined"]}),
     ]

@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "anymail",
     "storages",
+    "corsheaders",
+    "bds",  # project plumbing: management commands (doctor), no models
     "accounts",
     "courses",
     "enrollments",
@@ -106,19 +108,27 @@ INSTALLED_APPS = [
     "payments",
     "flights",
 ]
+# -- catalog: PostgreSQL full-text search (the course search GIN index); harmless on SQLite.
+INSTALLED_APPS += ["django.contrib.postgres"]
+# -- end catalog
 
 MIDDLEWARE = [
     "bds.lib.request_id.RequestIdMiddleware",
+    "bds.lib.request_hygiene.RejectNulBytesMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "bds.lib.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.AdminRequiresMFAMiddleware",  # accounts: staff and instructors set up MFA first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bds.lib.database_outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "bds.urls"
@@ -153,8 +163,11 @@ DATABASES = {
         ssl_require=env("PGSSLMODE") == "require",
     )
 }
-if env("PGSSLMODE") and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["sslmode"] = env("PGSSLMODE")
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Fail fast while the database is away (a 503 page), instead of tying up a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    if env("PGSSLMODE"):
+        DATABASES["default"]["OPTIONS"]["sslmode"] = env("PGSSLMODE")
 if not DEBUG and not env("DATABASE_URL"):
     raise ImproperlyConfigured(
         "DATABASE_URL is not set. It is required when DEBUG is off; see README.md, Configuration."
@@ -178,9 +191,6 @@ if REDIS_URL:
             },
         }
     }
-    # A Redis outage must not take the site down: cache errors are logged and treated as misses.
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
         "default": {
@@ -188,6 +198,9 @@ else:
             "TIMEOUT": CACHE_TTL_SECONDS,
         }
     }
+# A Redis outage must not take the site down: cache errors are logged and treated as misses.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # cached_db: reads come from the cache, the database keeps sessions across a Redis restart.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
@@ -200,20 +213,58 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.AccountLoginForm",
+    "signup": "accounts.forms.SignupForm",
+    "add_email": "accounts.forms.ChangeEmailForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# "optional" still sends the confirmation email at sign-up, but lets the new student in to browse;
+# checkout and certificates check has_verified_email() (accounts.decorators) instead.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # link scanners in mail filters must not confirm addresses
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True  # one address per account; a change is confirmed before it replaces the old one
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # security notices: password changed, email changed, MFA changes
 ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_SESSION_REMEMBER = None  # ask: "Remember me" on the login form
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Boston Drone School: "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = urlsplit(SITE_URL).scheme or "https"
+# Counted in the cache (Redis in production), so every web process shares the same counters.
+ACCOUNT_LOGIN_ATTEMPTS_WINDOW_SECONDS = 15 * 60
+ACCOUNT_LOGIN_ATTEMPTS_PER_ADDRESS = 5
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Failed logins: per client and per address; past the limit even the right password is refused.
+    "login_failed": f"20/m/ip,{ACCOUNT_LOGIN_ATTEMPTS_PER_ADDRESS}/{ACCOUNT_LOGIN_ATTEMPTS_WINDOW_SECONDS}s/key",
+    "signup": "10/m/ip,30/h/ip",
+    "reset_password": "10/m/ip,3/5m/key",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/3m/key",  # resend confirmation: one email per address every 3 minutes
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Per-client rate limits need the client's address: in production the platform's proxy appends it
+# to X-Forwarded-For (the right-most entry, which a client cannot forge); locally REMOTE_ADDR is it.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0 if DEBUG else 1
+# Staff and instructor accounts are made in admin or by createsuperuser, without a confirmed
+# EmailAddress row; they must still be able to set up MFA before using /admin/.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Boston Drone School"
+ACCOUNTS_MFA_REQUIRED_GROUPS = ["Instructors"]  # besides every is_staff user
 
 # -- internationalisation -------------------------------------------------------------------------
 
@@ -365,6 +416,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# -- jobs: retry policy, email delivery, scheduled jobs (bds/lib/tasks.py, bds/lib/mail.py) --------
+
+# Transient failures retry after ~5 s, 10 s, 20 s ... capped at 10 minutes, 8 times (about 40 minutes
+# in all), which rides out a provider incident without hammering it.
+TASK_MAX_RETRIES = 8
+TASK_RETRY_BACKOFF_SECONDS = 5
+TASK_RETRY_BACKOFF_MAX_SECONDS = 600
+# An email being sent holds a lock this long; after delivery a marker stops any resend of the same key.
+EMAIL_SENDING_LOCK_SECONDS = 120
+EMAIL_SENT_MARKER_TTL_SECONDS = 60 * 60 * 24 * 30
+# Worker logs go through LOGGING above (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# With late acks, a task running when the broker connection drops is redelivered; stop it here.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Features add their scheduled jobs here (one beat process runs them, see render.yaml), e.g.
+# CELERY_BEAT_SCHEDULE["flights-session-reminders"] = {"task": "flights.tasks.session_reminders_send",
+#                                                      "schedule": crontab(minute=0)}
+# Printed in the footer of every email (CAN-SPAM wants a postal address in commercial mail).
+SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 100 Seaport Boulevard, Boston, MA 02210"
+# -- end jobs --------------------------------------------------------------------------------------
+
 # -- payments (Stripe) ----------------------------------------------------------------------------
 
 STRIPE_API_KEY = env("STRIPE_API_KEY")
@@ -392,6 +464,13 @@ if not JWT_SECRET:
 elif len(JWT_SECRET) < 32:
     raise ImproperlyConfigured("JWT_SECRET must be at least 32 characters (16 random bytes, hex-encoded).")
 APP_SIGNING_KEY_ID = env("APP_SIGNING_KEY_ID", "dev")
+# Requests per minute; ninja's throttles keep the counters in the cache (Redis in production).
+API_RATE_LIMIT_PER_IP = env("API_RATE_LIMIT_PER_IP", "300/m")
+API_RATE_LIMIT_PER_USER = env("API_RATE_LIMIT_PER_USER", "120/m")
+API_RATE_LIMIT_LOGIN = env("API_RATE_LIMIT_LOGIN", "10/m")
+# Browsers may call the API only from these origins (the mobile app needs no CORS).
+CORS_ALLOWED_ORIGINS = envlist("API_CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
 # Previous keys, accepted for verification only while tokens signed with them expire (rotation).
 JWT_PREVIOUS_SECRETS = envlist("JWT_PREVIOUS_SECRETS")
 

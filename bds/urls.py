@@ -1,15 +1,30 @@
 """URL map (DESIGN.md, "URL map"). bds wires the apps together and holds no business rules."""
 
+from anymail.signals import tracking  # jobs
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from accounts.email_tracking import email_tracking_event_received  # jobs
 from bds import health, views
+from bds.api.v1 import api as api_v1
+from bds.email_preview import email_preview_detail, email_preview_list  # jobs
 from payments import views as payment_views
+
+# -- jobs: bounces and complaints from the provider's tracking webhook flag the address on the user.
+tracking.connect(email_tracking_event_received, dispatch_uid="accounts.email_tracking")
+# -- end jobs --
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # -- jobs: staff email previews (before the admin's own URLs) and the email provider's tracking webhook,
+    # protected by basic auth with EMAIL_WEBHOOK_SECRET ("user:password", configured at the provider).
+    path("admin/emails/", email_preview_list, name="email_preview_list"),
+    path("admin/emails/<slug:name>/", email_preview_detail, name="email_preview_detail"),
+    path("anymail/", include("anymail.urls")),
+    # -- end jobs --
     path("admin/", admin.site.urls),
+    path("api/v1/", api_v1.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("payments/", include("payments.urls")),
@@ -20,6 +35,9 @@ urlpatterns = [
     path("courses/<slug:slug>/enroll/", payment_views.enroll, name="enroll"),
     path("", include("courses.urls")),
 ]
+
+# -- design: public media (covers, photos) in development; answers 404 unless DEBUG and local files.
+urlpatterns += [re_path(r"^media/(?P<path>.+)$", views.public_media, name="public_media")]
 
 admin.site.site_header = "Boston Drone School admin"
 admin.site.site_title = "Boston Drone School admin"

@@ -64,28 +64,39 @@ def _session_lock(session_id: int) -> FlightSession:
     return FlightSession.objects.select_for_update().select_related("course").get(pk=session_id)
 
 
-def _booking_email_context(booking: SeatBooking) -> dict:
-    session = booking.session
+def _session_when(session: FlightSession) -> str:
     starts = timezone.localtime(session.starts_at)
     ends = timezone.localtime(session.ends_at)
+    return f"{starts:%A, %B %-d, %Y, %-I:%M %p} to {ends:%-I:%M %p %Z}"
+
+
+def _booking_email_context(booking: SeatBooking) -> dict:
+    """The keys the flight emails share (see bds/emails_catalog.py for each email's full list)."""
+    session = booking.session
+    user = booking.enrollment.user
     return {
-        "student_name": booking.enrollment.user.get_short_name(),
+        "user_name": user.full_name or user.email,
         "course_title": session.course.title,
-        "session_when": f"{starts:%A, %B %-d, %Y, %-I:%M %p} to {ends:%-I:%M %p} ({starts:%Z})",
-        "location_name": session.location_name,
-        "location_address": session.location_address,
-        "map_url": session.map_url,
-        "notes": session.notes,
-        "status": booking.status,
-        "waitlist_position": booking.waitlist_position(),
+        "session_when": _session_when(session),
+        "location": ", ".join(part for part in (session.location_name, session.location_address) if part),
+        "instructor_name": ", ".join(instructor.user.full_name for instructor in session.instructors.all()),
         "session_url": _site_url(session.get_absolute_url()),
         "calendar_url": _site_url(reverse("flights:calendar", kwargs={"pk": booking.pk})),
     }
 
 
-def _email_student(*, template: str, booking: SeatBooking, extra: dict | None = None) -> None:
+def _email_student(
+    *, template: str, booking: SeatBooking, extra: dict | None = None, key: str = "", transactional: bool = True
+) -> None:
     context = _booking_email_context(booking) | (extra or {})
-    email_send(template=template, to=[booking.enrollment.user.email], context=context)
+    email_send(
+        template=template,
+        to=[booking.enrollment.user.email],
+        context=context,
+        # One email per booking and event, however often a task or a double submit repeats it.
+        idempotency_key=f"{template}:booking:{booking.pk}{key}",
+        transactional=transactional,
+    )
 
 
 def _seats_taken(session: FlightSession) -> int:
@@ -105,7 +116,7 @@ def _waitlist_fill(session: FlightSession) -> list[SeatBooking]:
         booking.booked_at = _now()
         booking.save(update_fields=["status", "booked_at"])
         booking.session = session
-        _email_student(template="waitlist_promoted", booking=booking)
+        _email_student(template="waitlist_promoted", booking=booking, extra={"confirm_by": ""})
         logger.info("Waitlist promotion: booking %s on session %s", booking.pk, session.pk)
         promoted.append(booking)
     return promoted
@@ -210,7 +221,15 @@ def seat_book(*, enrollment: Enrollment, session: FlightSession, signature: Waiv
     logger.info(
         "Seat booking %s (%s) for enrollment %s on session %s", booking.pk, booking.status, enrollment.pk, session.pk
     )
-    _email_student(template="flight_booked", booking=booking)
+    _email_student(
+        template="flight_booked",
+        booking=booking,
+        extra={
+            "what_to_bring": session.notes,
+            "is_waitlisted": booking.status == SeatBooking.Status.WAITLISTED,
+            "waitlist_position": booking.waitlist_position(),
+        },
+    )
     return booking
 
 
@@ -258,7 +277,10 @@ def seat_change(*, booking: SeatBooking, session: FlightSession) -> SeatBooking:
     _email_student(
         template="flight_changed",
         booking=new_booking,
-        extra={"previous_when": _booking_email_context(booking)["session_when"]},
+        extra={
+            "previous_when": _session_when(old_session),
+            "what_changed": "You moved your booking to another session.",
+        },
     )
     return new_booking
 
@@ -348,9 +370,10 @@ def session_scrub(*, session: FlightSession, reason: str, actor) -> list[SeatBoo
             template="flight_scrubbed",
             booking=booking,
             extra={
-                "scrub_reason": reason,
+                "reason": reason,
                 "alternatives": alternatives,
                 "rebook_url": _site_url(reverse("flights:list") + f"?course={session.course.slug}"),
+                "refund_note": "",
                 "refund_url": _site_url(reverse("flights:refund_request", kwargs={"pk": booking.pk})),
             },
         )
@@ -393,12 +416,14 @@ def practical_refund_request(*, booking: SeatBooking) -> SeatBooking:
         email_send(
             template="flight_refund_requested",
             to=staff_emails,
-            context=_booking_email_context(booking)
-            | {
+            context={
                 "student_full_name": booking.enrollment.user.full_name,
                 "student_email": booking.enrollment.user.email,
+                "course_title": booking.session.course.title,
+                "session_when": _session_when(booking.session),
                 "admin_url": _site_url(reverse("admin:flights_seatbooking_change", args=[booking.pk])),
             },
+            idempotency_key=f"flight_refund_requested:booking:{booking.pk}",
         )
     return booking
 
@@ -529,8 +554,18 @@ def flight_reminders_send() -> int:
                 SeatBooking.objects.filter(pk=booking.pk, reminder_48h_sent_at__isnull=True).update(
                     reminder_48h_sent_at=now
                 )
+            hours = 24 if within_24h else 48
             _email_student(
-                template="flight_reminder", booking=booking, extra={"hours_before": 24 if within_24h else 48}
+                template="flight_reminder",
+                booking=booking,
+                extra={
+                    "hours_before": hours,
+                    "waiver_signed": booking.waiver_acceptance_id is not None,
+                    "waiver_url": _site_url(booking.session.get_absolute_url()),
+                },
+                key=f":{hours}h",
+                # A reminder one can live without: skipped for addresses that bounced.
+                transactional=False,
             )
             sent += 1
     if sent:

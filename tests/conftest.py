@@ -5,7 +5,9 @@ otherwise against SQLite and the local-memory cache.
 """
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.db.models import FileField
 
 from bds.celery import app as celery_app
 
@@ -19,6 +21,12 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Production hashing is deliberately slow; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks():
     """Tasks run in-process unless a test starts a real worker (tests/jobs)."""
     previous = celery_app.conf.task_always_eager
@@ -29,7 +37,11 @@ def _eager_tasks():
 
 @pytest.fixture(autouse=True)
 def _private_media_in_tmp(settings, tmp_path):
-    """Local files go to a per-test folder, never into the developer's media/."""
+    """Files go to a per-test folder, never into the developer's media/.
+
+    A FileField resolves a storage callable once, when its model loads, so swapping STORAGES
+    alone would not reach Lesson.video or Material.file: re-resolve those fields too.
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
@@ -42,6 +54,15 @@ def _private_media_in_tmp(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "private", "base_url": "/private-media/"},
         },
     }
+    swapped = []
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField) and getattr(field, "_storage_callable", None):
+                swapped.append((field, field.storage))
+                field.storage = field._storage_callable()
+    yield
+    for field, storage in swapped:
+        field.storage = storage
 
 
 @pytest.fixture
@@ -63,8 +84,18 @@ def outsider(django_user_model, password):
     )
 
 
+def mfa_enable(user) -> None:
+    """Give a user a TOTP authenticator: staff and instructors need one to use /admin/."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+
+
 @pytest.fixture
 def staff(django_user_model, password):
-    return django_user_model.objects.create_user(
+    """A superuser with MFA set up, as every staff account must be to use the admin."""
+    user = django_user_model.objects.create_user(
         email="stella.staff@example.com", password=password, full_name="Stella Staff", is_staff=True, is_superuser=True
     )
+    mfa_enable(user)
+    return user

@@ -6,6 +6,8 @@ from sentry_sdk.integrations.django import DjangoIntegration
 from sentry_sdk.integrations.redis import RedisIntegration
 
 SCRUBBED = "[scrubbed]"
+# Beyond Sentry's defaults (passwords, tokens, cookies): payment details and our own secrets.
+EXTRA_DENYLIST = ["card", "card_number", "cvc", "last4", "client_secret", "refresh_token", "access_token", "otp"]
 _SENSITIVE_KEYS = ("password", "token", "secret", "authorization", "cookie", "card", "api_key", "email")
 
 
@@ -40,7 +42,14 @@ def sentry_init(*, dsn: str, release: str, environment: str, traces_sample_rate:
         release=release,
         environment=environment,
         traces_sample_rate=traces_sample_rate,
-        send_default_pii=False,
+        # No automatic personal data: user id is set explicitly (bds.lib.request_id), bodies never sent.
+        data_collection={
+            "user_info": False,
+            "http_bodies": [],
+            "cookies": {"mode": "off"},
+            "url_query_params": {"mode": "denylist", "terms": EXTRA_DENYLIST},
+            "stack_frame_variables": {"mode": "denylist", "terms": EXTRA_DENYLIST},
+        },
         before_send=before_send,
         integrations=[DjangoIntegration(), CeleryIntegration(), RedisIntegration()],
         transport=transport,

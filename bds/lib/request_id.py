@@ -6,6 +6,8 @@ import time
 import uuid
 from contextvars import ContextVar
 
+import sentry_sdk
+
 _request_context: ContextVar[dict | None] = ContextVar("request_context", default=None)
 request_logger = logging.getLogger("bds.request")
 
@@ -23,6 +25,7 @@ class RequestIdMiddleware:
         context = {"request_id": request.id, "path": request.path, "user_id": None}
         token = _request_context.set(context)
         started = time.perf_counter()
+        sentry_sdk.get_isolation_scope().add_event_processor(_sentry_user_id_only(request))
         try:
             response = self.get_response(request)
             user = getattr(request, "user", None)
@@ -39,6 +42,20 @@ class RequestIdMiddleware:
             return response
         finally:
             _request_context.reset(token)
+
+
+def _sentry_user_id_only(request):
+    """Sentry events of this request name the user by id only, never by email or name."""
+
+    def processor(event, hint):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            event["user"] = {"id": user.pk}
+        else:
+            event.pop("user", None)
+        return event
+
+    return processor
 
 
 class RequestContextFilter(logging.Filter):

@@ -1,0 +1,90 @@
+"""How allauth fits this site: branded emails sent after commit, new students, login lockout text."""
+
+from datetime import timedelta
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from allauth.core.internal.ratelimit import get_cache_key, get_rates
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import time_format
+
+from accounts.tasks import deliver_rendered_email
+
+STUDENTS_GROUP = "Students"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        # Anyone may sign up as a student; instructors and staff are promoted in admin.
+        return True
+
+    def save_user(self, request, user, form, commit=True):
+        user.full_name = form.cleaned_data["full_name"].strip()
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            students, _created = Group.objects.get_or_create(name=STUDENTS_GROUP)
+            user.groups.add(students)
+        return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render allauth's templates now (they need the request), deliver after commit in a task.
+
+        An email for a change that is rolled back (a failed sign-up) therefore never goes out.
+        """
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request)} | context,
+        )
+        html = ""
+        if isinstance(message, EmailMultiAlternatives):
+            html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
+        kwargs = {
+            "subject": message.subject,
+            "text": message.body,
+            "html": html,
+            "to": list(message.to),
+            "headers": dict(message.extra_headers),
+        }
+        transaction.on_commit(lambda: deliver_rendered_email.delay(**kwargs))
+
+    def get_from_email(self) -> str:
+        return settings.EMAIL_FROM_ADDRESS
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """As allauth's, but a locked-out person is told when they may try again."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            retry_at = self._login_retry_at(request, **credentials)
+            if retry_at is None:
+                raise
+            local = timezone.localtime(retry_at)
+            raise ValidationError(
+                "Too many failed login attempts for this account. For your security, logging in is paused "
+                f"until {time_format(local, 'g:i A')} ({local.tzname()}). You can reset your password meanwhile.",
+                code="too_many_login_attempts",
+            ) from None
+
+    def _login_retry_at(self, request, **credentials):
+        """When the oldest counted failed attempt leaves the window of the rate that is exhausted."""
+        key = self._get_login_attempts_cache_key(request, **credentials)
+        latest = None
+        for rate in get_rates(app="allauth.account", action="login_failed"):
+            cache_key = get_cache_key(request, app="allauth.account", action="login_failed", rate=rate, key=key)
+            history = cache.get(cache_key) or []
+            if len(history) >= rate.amount:
+                # history is newest first; the attempt that must expire is the amount-th newest.
+                expires = history[rate.amount - 1] + rate.duration
+                latest = expires if latest is None else max(latest, expires)
+        if latest is None:
+            return None
+        return timezone.now() + timedelta(seconds=max(0, latest - timezone.now().timestamp()))

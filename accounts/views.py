@@ -1,0 +1,76 @@
+from allauth.account.internal.flows.email_verification import send_verification_email_for_user
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import safe_next_url
+from accounts.forms import DeleteAccountForm, ProfileForm
+from accounts.services import user_delete_account
+from accounts.verification import has_verified_email
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def me(request):
+    """My account: name and Remote Pilot date are edited here; the rest links to allauth's pages."""
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your details are saved.")
+        return redirect("accounts:me")
+    authenticator_types = set(Authenticator.objects.filter(user=request.user).values_list("type", flat=True))
+    return render(
+        request,
+        "accounts/me.html",
+        {
+            "form": form,
+            "email_verified": has_verified_email(request.user),
+            "totp_enabled": Authenticator.Type.TOTP in authenticator_types,
+            "recovery_codes_enabled": Authenticator.Type.RECOVERY_CODES in authenticator_types,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def resend_confirmation(request):
+    """Send the confirmation email again (rate limited per address by allauth's confirm_email)."""
+    back = safe_next_url(request, request.POST.get("next"), reverse("accounts:me"))
+    if has_verified_email(request.user):
+        messages.info(request, "Your email address is already confirmed.")
+    elif send_verification_email_for_user(request, request.user):
+        # allauth adds its own "Confirmation email sent" message.
+        pass
+    else:
+        messages.warning(
+            request,
+            "We sent you a confirmation email a moment ago. Please check your inbox and spam folder; "
+            "you can ask for another one in a few minutes.",
+        )
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_delete_account(user=request.user, password=form.cleaned_data["password"])
+        except PermissionDenied:
+            form.add_error("password", "That is not your current password.")
+        else:
+            logout(request)
+            messages.success(
+                request,
+                "Your account is deleted and your personal details are erased. "
+                "Payment and certificate records stay with the school, without your name.",
+            )
+            return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)

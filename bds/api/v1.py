@@ -1,0 +1,368 @@
+"""The JSON API, version 1, at /api/v1/ (django-ninja; OpenAPI 3.1 at /api/v1/openapi.json).
+
+Bearer tokens come from accounts.tokens. Every endpoint calls the same QuerySets and services
+as the website, so the app and the site can never disagree about who may see what.
+"""
+
+import logging
+import math
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+from ninja.throttling import SimpleRateThrottle
+
+from accounts.tokens import TokenError, access_token_user, token_pair_issue, token_refresh, token_revoke
+from bds.api.problems import problem_response
+from courses.models import Course
+from enrollments.models import Enrollment
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+
+
+# -- authentication and rate limits ---------------------------------------------------------------
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        try:
+            user, claims = access_token_user(token)
+        except TokenError as error:
+            request.token_error = error
+            return None
+        request.user = user
+        request.token_claims = claims
+        return user
+
+
+class PerIPThrottle(SimpleRateThrottle):
+    """Every caller, by client address."""
+
+    scope = "api-ip"
+
+    def get_cache_key(self, request):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PerUserThrottle(SimpleRateThrottle):
+    """Signed-in callers, by user id, whatever address they come from."""
+
+    scope = "api-user"
+
+    def get_cache_key(self, request):
+        user = getattr(request, "auth", None)
+        if user is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": user.pk}
+
+
+class LoginThrottle(PerIPThrottle):
+    scope = "api-login"
+
+
+api = NinjaAPI(
+    title="Boston Drone School API",
+    version="1.0.0",
+    description="Courses, enrollments and progress for the school's mobile app and integrations.",
+    urls_namespace="api-v1",
+    docs_url=None,
+    throttle=[PerIPThrottle(settings.API_RATE_LIMIT_PER_IP), PerUserThrottle(settings.API_RATE_LIMIT_PER_USER)],
+)
+bearer = BearerAuth()
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    error = getattr(request, "token_error", None)
+    code = error.code if error else "missing_token"
+    return problem_response(
+        status=401,
+        slug="unauthorized",
+        title="Authentication required",
+        detail=error.detail if error else "Send an access token: Authorization: Bearer <token>.",
+        reason=code,
+        headers={"WWW-Authenticate": f'Bearer realm="api", error="invalid_token", error_description="{code}"'},
+    )
+
+
+@api.exception_handler(TokenError)
+def on_token_error(request, exc: TokenError):
+    return problem_response(
+        status=401,
+        slug="invalid-token",
+        title="The token was refused",
+        detail=exc.detail,
+        reason=exc.code,
+        headers={"WWW-Authenticate": f'Bearer realm="api", error="invalid_token", error_description="{exc.code}"'},
+    )
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    retry_after = max(1, math.ceil(exc.wait or 1))
+    return problem_response(
+        status=429,
+        slug="rate-limited",
+        title="Too many requests",
+        detail=f"Try again in {retry_after} seconds.",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request, exc: NinjaValidationError):
+    return problem_response(
+        status=422, slug="invalid-request", title="The request is not valid", errors=_plain_errors(exc.errors)
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return problem_response(status=404, slug="not-found", title="Not found")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return problem_response(status=exc.status_code, slug="error", title=str(exc))
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request, exc):
+    logger.exception("API error on %s", request.path)
+    return problem_response(status=500, slug="server-error", title="Something went wrong on our side")
+
+
+def _plain_errors(errors) -> list[dict]:
+    return [{"loc": [str(part) for part in error.get("loc", [])], "msg": str(error.get("msg", ""))} for error in errors]
+
+
+# -- schemas --------------------------------------------------------------------------------------
+
+
+class TokenIn(Schema):
+    email: str
+    password: str
+    otp: str | None = None
+
+
+class RefreshIn(Schema):
+    refresh_token: str
+
+
+class LogoutIn(Schema):
+    refresh_token: str | None = None
+
+
+class TokenOut(Schema):
+    access_token: str
+    refresh_token: str
+    token_type: str = "Bearer"  # noqa: S105 - the OAuth token type, not a secret
+    expires_in: int
+
+
+class InstructorOut(Schema):
+    name: str
+    bio: str
+
+
+class CourseOut(Schema):
+    slug: str
+    title: str
+    summary: str
+    category: str
+    level: str
+    format: str
+    price: Decimal
+    currency: str
+    is_free: bool
+    estimated_hours: Decimal
+    url: str
+
+
+class LessonOut(Schema):
+    id: int
+    slug: str
+    title: str
+    duration_seconds: int
+    is_preview: bool
+
+
+class SectionOut(Schema):
+    title: str
+    lessons: list[LessonOut]
+
+
+class CourseDetailOut(CourseOut):
+    description: str
+    instructors: list[InstructorOut]
+    prerequisites: list[str]
+    sections: list[SectionOut]
+
+
+class CoursePage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[CourseOut]
+
+
+class MeOut(Schema):
+    id: int
+    email: str
+    full_name: str
+    date_joined: str
+
+
+class EnrollmentOut(Schema):
+    course: CourseOut
+    status: str
+    enrolled_at: str
+
+
+class CatalogFilters(Schema):
+    q: str = ""
+    category: str = ""
+    level: str = ""
+    format: str = ""
+    price: str = ""
+    page: int = 1
+
+
+def _course_out(course: Course) -> dict:
+    return {
+        "slug": course.slug,
+        "title": course.title,
+        "summary": course.summary,
+        "category": course.category.name,
+        "level": course.level,
+        "format": course.format,
+        "price": course.price,
+        "currency": course.currency,
+        "is_free": course.is_free,
+        "estimated_hours": course.estimated_hours,
+        "url": f"{settings.SITE_URL}{course.get_absolute_url()}",
+    }
+
+
+def _catalog_filter(courses, filters: CatalogFilters):
+    if filters.q:
+        courses = courses.filter(title__icontains=filters.q)
+    if filters.category:
+        courses = courses.filter(category__slug=filters.category)
+    if filters.level:
+        courses = courses.filter(level=filters.level)
+    if filters.format:
+        courses = courses.filter(format=filters.format)
+    if filters.price == "free":
+        courses = courses.filter(price=0)
+    elif filters.price == "paid":
+        courses = courses.filter(price__gt=0)
+    return courses.order_by("title")
+
+
+# -- auth endpoints -------------------------------------------------------------------------------
+
+
+@api.post("/auth/token", response=TokenOut, auth=None, throttle=[LoginThrottle(settings.API_RATE_LIMIT_LOGIN)])
+def auth_token(request, payload: TokenIn):
+    """Exchange email + password (+ the TOTP code when the account has MFA) for a token pair."""
+    user, pair = token_pair_issue(email=payload.email, password=payload.password, otp=payload.otp)
+    logger.info("API token issued for user %s", user.pk)
+    return pair.__dict__
+
+
+@api.post("/auth/refresh", response=TokenOut, auth=None, throttle=[LoginThrottle(settings.API_RATE_LIMIT_LOGIN)])
+def auth_refresh(request, payload: RefreshIn):
+    """Rotate the refresh token. Reusing an old refresh token revokes the whole family."""
+    _user, pair = token_refresh(refresh_token=payload.refresh_token)
+    return pair.__dict__
+
+
+@api.post("/auth/logout", response={204: None}, auth=bearer)
+def auth_logout(request, payload: LogoutIn):
+    """Revoke this access token and, when given, the refresh token's family."""
+    token_revoke(access_claims=request.token_claims, refresh_token=payload.refresh_token)
+    return Status(204, None)
+
+
+# -- catalog --------------------------------------------------------------------------------------
+
+
+@api.get("/courses", response=CoursePage, auth=None)
+def courses_list(request, filters: Query[CatalogFilters]):
+    """Published courses, filtered like the website's catalog, 20 a page."""
+    courses = _catalog_filter(Course.objects.published(), filters)
+    count = courses.count()
+    pages = max(1, math.ceil(count / PAGE_SIZE))
+    page = min(max(filters.page, 1), pages)
+    items = courses.select_related("category")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    return {"count": count, "page": page, "pages": pages, "items": [_course_out(course) for course in items]}
+
+
+@api.get("/courses/{slug}", response=CourseDetailOut, auth=None)
+def courses_detail(request, slug: str):
+    course = (
+        Course.objects.published()
+        .select_related("category")
+        .prefetch_related("instructors__user", "prerequisites", "sections__lessons")
+        .filter(slug=slug)
+        .first()
+    )
+    if course is None:
+        raise Http404
+    return _course_out(course) | {
+        "description": course.description,
+        "instructors": [
+            {"name": instructor.user.full_name, "bio": instructor.bio} for instructor in course.instructors.all()
+        ],
+        "prerequisites": [prerequisite.slug for prerequisite in course.prerequisites.all()],
+        "sections": [
+            {
+                "title": section.title,
+                "lessons": [
+                    {
+                        "id": lesson.pk,
+                        "slug": lesson.slug,
+                        "title": lesson.title,
+                        "duration_seconds": lesson.duration_seconds,
+                        "is_preview": lesson.is_preview,
+                    }
+                    for lesson in section.lessons.all()
+                ],
+            }
+            for section in course.sections.all()
+        ],
+    }
+
+
+# -- me -------------------------------------------------------------------------------------------
+
+
+@api.get("/me", response=MeOut, auth=bearer)
+def me(request):
+    user = request.auth
+    return {
+        "id": user.pk,
+        "email": user.email,
+        "full_name": user.full_name,
+        "date_joined": user.date_joined.isoformat(),
+    }
+
+
+@api.get("/me/enrollments", response=list[EnrollmentOut], auth=bearer)
+def me_enrollments(request):
+    enrollments = Enrollment.objects.for_user(request.auth).select_related("course__category").order_by("-created_at")
+    return [
+        {
+            "course": _course_out(enrollment.course),
+            "status": enrollment.status,
+            "enrolled_at": enrollment.created_at.isoformat(),
+        }
+        for enrollment in enrollments
+    ]

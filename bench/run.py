@@ -1,0 +1,213 @@
+#!/usr/bin/env python
+"""`make bench`: load benchmark of the key pages against the framework's ceiling on this machine.
+
+Builds the data set (manage.py bench_data), starts gunicorn with production settings on
+PostgreSQL + Redis, warms up, runs wrk against each page and against /healthz (the ceiling),
+and writes bench/RESULTS.md: requests/s, p50/p99 latency and each page's ratio to the ceiling.
+A benchmark, not a test: it reports, it does not fail on numbers. wrk shares the CPU with the
+server, so only ratios within one run mean anything.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DURATION = os.environ.get("BENCH_DURATION", "10s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SCALE = os.environ.get("BENCH_SCALE", "1")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def production_env(port: int) -> dict[str, str]:
+    return os.environ | {
+        "DEBUG": "false",
+        "SECRET_KEY": "bench-" + "x" * 60,
+        "JWT_SECRET": "b" * 64,
+        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bds_bench"),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+        "SITE_URL": f"http://127.0.0.1:{port}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STRIPE_API_KEY": "sk_test_bench",
+        "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
+        "STRIPE_WEBHOOK_SECRET": "whsec_bench",
+        "EMAIL_PROVIDER": "smtp",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": "2525",
+        "EMAIL_USE_TLS": "false",
+        "LOG_LEVEL": "WARNING",
+        # The benchmark is one client hammering from one address: lift the API limits it would hit.
+        "API_RATE_LIMIT_PER_IP": "1000000/m",
+        "API_RATE_LIMIT_PER_USER": "1000000/m",
+    }
+
+
+def manage(env: dict, *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+def ensure_database(env: dict) -> None:
+    url = env["DATABASE_URL"]
+    server, name = url.rsplit("/", 1)
+    exists = subprocess.run(["psql", url, "-tAc", "SELECT 1"], capture_output=True, check=False).returncode == 0
+    if not exists:
+        subprocess.run(["psql", f"{server}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+def wrk(url: str, headers: dict[str, str]) -> dict:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-H", "X-Forwarded-Proto: https"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", output, re.MULTILINE))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": rps,
+        "p50": latency.get("50", "?"),
+        "p99": latency.get("99", "?"),
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def peak_rss_kib(master_pid: int) -> int:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)))
+    return max(peaks) if peaks else 0
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    port = free_port()
+    env = production_env(port)
+    ensure_database(env)
+    print("migrating and building the data set (first run takes a few minutes)…", flush=True)
+    manage(env, "migrate", "--no-input")
+    manage(env, "bench_data", "--scale", SCALE)
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    fixtures = json.loads(manage(env, "bench_fixtures"))
+
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "bds.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookie = {"Cookie": f"sessionid={fixtures['session_key']}"}
+        bearer = {"Authorization": f"Bearer {fixtures['access_token']}"}
+        pages = [
+            ("/healthz (ceiling)", "/healthz", {}, "ceiling"),
+            ("home", "/", {}, "anonymous"),
+            ("catalog", "/courses/", {}, "anonymous"),
+            ("catalog search", "/courses/?q=part+107", {}, "anonymous"),
+            ("course page", f"/courses/{fixtures['course_slug']}/", {}, "anonymous"),
+            ("dashboard (logged in)", "/dashboard/", cookie, "logged-in"),
+            ("lesson (logged in)", fixtures["lesson_path"], cookie, "logged-in"),
+            ("API courses", "/api/v1/courses", {}, "anonymous"),
+            ("API my enrollments", "/api/v1/me/enrollments", bearer, "logged-in"),
+        ]
+        print("warming up…", flush=True)
+        for _, path, headers, _ in pages:
+            subprocess.run(
+                [
+                    "wrk",
+                    "-t1",
+                    "-c2",
+                    "-d2s",
+                    "-H",
+                    "X-Forwarded-Proto: https",
+                    *sum((["-H", f"{k}: {v}"] for k, v in headers.items()), []),
+                    base + path,
+                ],
+                capture_output=True,
+                check=False,
+            )
+        results = []
+        for name, path, headers, kind in pages:
+            result = wrk(base + path, headers) | {"name": name, "path": path, "kind": kind}
+            print(f"{name:28} {result['rps']:8.0f} req/s  p50 {result['p50']:>8}  p99 {result['p99']:>8}", flush=True)
+            results.append(result)
+        rss = peak_rss_kib(server.pid)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    write_results(results, rss, fixtures)
+
+
+def write_results(results: list[dict], rss_kib: int, fixtures: dict) -> None:
+    ceiling = results[0]["rps"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` on this machine ({os.cpu_count()} cores,",
+        "wrk on the same cores), gunicorn 2 workers, production settings, PostgreSQL + Redis,",
+        f"{CONNECTIONS} connections, {DURATION} per page.",
+        f"Data: {fixtures['counts']}.",
+        "",
+        "| page | kind | req/s | p50 | p99 | ratio to /healthz | target | met | non-2xx |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|",
+    ]
+    for result in results:
+        ratio = result["rps"] / ceiling if ceiling else 0
+        target = {"ceiling": None, "anonymous": 0.50, "logged-in": 0.25}[result["kind"]]
+        p99_ok = to_ms(result["p99"]) < 50 if result["kind"] == "anonymous" else True
+        met = "" if target is None else ("yes" if ratio >= target and p99_ok else "no")
+        lines.append(
+            f"| {result['name']} | {result['kind']} | {result['rps']:.0f} | {result['p50']} | {result['p99']} | "
+            f"{ratio:.2f} | {'' if target is None else f'≥ {target:.2f}'} | {met} | {result['errors']} |"
+        )
+    lines += ["", f"Peak RSS of a gunicorn worker after the run: {rss_kib / 1024:.0f} MiB.", ""]
+    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
+    print(f"\nwrote bench/RESULTS.md (peak worker RSS {rss_kib / 1024:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()

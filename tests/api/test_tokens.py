@@ -1,0 +1,196 @@
+"""Every forged or stale token is refused; refresh rotation detects reuse."""
+
+import time
+
+import jwt
+import pytest
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+
+from accounts.tokens import AUDIENCE
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def forge(claims: dict, key: str | None = None, algorithm: str = "HS256", headers: dict | None = None) -> str:
+    return jwt.encode(claims, key or settings.JWT_SECRET, algorithm=algorithm, headers=headers)
+
+
+def valid_claims(user) -> dict:
+    now = int(time.time())
+    return {
+        "iss": settings.SITE_URL,
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + 300,
+        "jti": "a" * 32,
+        "sub": str(user.pk),
+        "typ": "access",
+    }
+
+
+def test_token_pair_has_the_documented_claims(tokens, api_user):
+    header = jwt.get_unverified_header(tokens["access_token"])
+    claims = jwt.decode(tokens["access_token"], settings.JWT_SECRET, algorithms=["HS256"], audience=AUDIENCE)
+    assert header == {"alg": "HS256", "typ": "JWT", "kid": settings.APP_SIGNING_KEY_ID}
+    assert claims["sub"] == str(api_user.pk)
+    assert claims["iss"] == settings.SITE_URL
+    assert claims["exp"] - claims["iat"] == 15 * 60
+    refresh = jwt.decode(tokens["refresh_token"], settings.JWT_SECRET, algorithms=["HS256"], audience=AUDIENCE)
+    assert refresh["exp"] - refresh["iat"] == 30 * 24 * 3600
+    assert tokens["token_type"] == "Bearer"
+    assert tokens["expires_in"] == 900
+
+
+def test_me_with_a_valid_token(client, tokens, api_user):
+    response = client.get("/api/v1/me", headers=bearer(tokens["access_token"]))
+    assert response.status_code == 200
+    assert response.json()["email"] == api_user.email
+
+
+def test_wrong_password_is_a_problem_document(client, api_user):
+    response = client.post(
+        "/api/v1/auth/token", {"email": api_user.email, "password": "wrong-password"}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["reason"] == "invalid_credentials"
+
+
+def test_missing_token_gets_401_with_www_authenticate(client):
+    response = client.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    body = response.json()
+    assert body["type"].endswith("problem/unauthorized")
+    assert body["reason"] == "missing_token"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda claims: claims | {"exp": int(time.time()) - 10}, "expired"),
+        (lambda claims: claims | {"aud": "someone-else"}, "wrong_audience"),
+        (lambda claims: claims | {"iss": "https://evil.example"}, "wrong_issuer"),
+        (lambda claims: claims | {"typ": "refresh"}, "wrong_type"),
+        (lambda claims: {key: value for key, value in claims.items() if key != "jti"}, "invalid"),
+    ],
+)
+def test_stale_or_misdirected_tokens_are_refused(client, api_user, mutate, reason):
+    token = forge(mutate(valid_claims(api_user)))
+    response = client.get("/api/v1/me", headers=bearer(token))
+    assert response.status_code == 401
+    assert response.json()["reason"] == reason
+
+
+def test_a_token_signed_with_another_key_is_refused(client, api_user):
+    token = forge(valid_claims(api_user), key="f" * 64)
+    response = client.get("/api/v1/me", headers=bearer(token))
+    assert response.json()["reason"] == "bad_signature"
+
+
+def test_alg_none_is_refused(client, api_user):
+    token = jwt.encode(valid_claims(api_user), None, algorithm="none")
+    response = client.get("/api/v1/me", headers=bearer(token))
+    assert response.status_code == 401
+    assert response.json()["reason"] == "bad_algorithm"
+
+
+def test_other_algorithms_are_refused_even_with_the_right_key(client, api_user):
+    token = forge(valid_claims(api_user), algorithm="HS512")
+    response = client.get("/api/v1/me", headers=bearer(token))
+    assert response.json()["reason"] == "bad_algorithm"
+
+
+def test_a_tampered_payload_is_refused(client, api_user, staff, tokens):
+    header, payload, signature = tokens["access_token"].split(".")
+    forged_payload = jwt.utils.base64url_encode(
+        jwt.utils.base64url_decode(payload).replace(f'"sub":"{api_user.pk}"'.encode(), f'"sub":"{staff.pk}"'.encode())
+    ).decode()
+    response = client.get("/api/v1/me", headers=bearer(f"{header}.{forged_payload}.{signature}"))
+    assert response.status_code == 401
+    assert response.json()["reason"] == "bad_signature"
+
+
+def test_previous_keys_verify_during_rotation_but_never_sign(client, api_user, settings):
+    old_key = "0" * 64
+    token = forge(valid_claims(api_user), key=old_key)
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+    settings.JWT_PREVIOUS_SECRETS = [old_key]
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
+
+
+def test_refresh_rotates_and_reuse_revokes_the_family(client, tokens):
+    first = client.post(
+        "/api/v1/auth/refresh", {"refresh_token": tokens["refresh_token"]}, content_type="application/json"
+    )
+    assert first.status_code == 200
+    rotated = first.json()
+    assert rotated["refresh_token"] != tokens["refresh_token"]
+
+    replay = client.post(
+        "/api/v1/auth/refresh", {"refresh_token": tokens["refresh_token"]}, content_type="application/json"
+    )
+    assert replay.status_code == 401
+    assert replay.json()["reason"] in {"refresh_reused", "revoked"}
+
+    # The replay burned the family: the newest refresh token is dead too.
+    after = client.post(
+        "/api/v1/auth/refresh", {"refresh_token": rotated["refresh_token"]}, content_type="application/json"
+    )
+    assert after.status_code == 401
+    assert after.json()["reason"] == "refresh_reused"
+
+
+def test_logout_revokes_the_access_token_and_the_refresh_family(client, tokens):
+    response = client.post(
+        "/api/v1/auth/logout",
+        {"refresh_token": tokens["refresh_token"]},
+        content_type="application/json",
+        headers=bearer(tokens["access_token"]),
+    )
+    assert response.status_code == 204
+    me = client.get("/api/v1/me", headers=bearer(tokens["access_token"]))
+    assert me.status_code == 401
+    assert me.json()["reason"] == "revoked"
+    refresh = client.post(
+        "/api/v1/auth/refresh", {"refresh_token": tokens["refresh_token"]}, content_type="application/json"
+    )
+    assert refresh.status_code == 401
+
+
+def test_accounts_with_mfa_need_the_totp_code(client, api_user, password):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value, yield_hotp_counters_from_time
+
+    secret = generate_totp_secret()
+    TOTP.activate(api_user, secret)
+    assert Authenticator.objects.filter(user=api_user).exists()
+    payload = {"email": api_user.email, "password": password}
+
+    without = client.post("/api/v1/auth/token", payload, content_type="application/json")
+    assert without.status_code == 401
+    assert without.json()["reason"] == "otp_required"
+
+    wrong = client.post("/api/v1/auth/token", payload | {"otp": "000000"}, content_type="application/json")
+    assert wrong.json()["reason"] == "invalid_otp"
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    code = f"{hotp_value(secret, counter):06d}"
+    right = client.post("/api/v1/auth/token", payload | {"otp": code}, content_type="application/json")
+    assert right.status_code == 200
+
+
+def test_login_is_rate_limited_per_address_with_retry_after(client, api_user):
+    payload = {"email": api_user.email, "password": "wrong-password"}
+    statuses = [
+        client.post("/api/v1/auth/token", payload, content_type="application/json").status_code for _ in range(11)
+    ]
+    assert statuses[:10] == [401] * 10
+    assert statuses[10] == 429
+    response = client.post("/api/v1/auth/token", payload, content_type="application/json")
+    assert int(response["Retry-After"]) >= 1
+    assert response.json()["type"].endswith("problem/rate-limited")

@@ -1,0 +1,295 @@
+"""The demo school (`manage.py seed_demo`): believable, idempotent, and its printed logins work."""
+
+import functools
+import importlib.machinery
+import io
+import re
+import shutil
+import sys
+import types
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.management.commands import seed_demo
+from courses.models import Category, Course, Instructor, Section
+from flights.models import FlightSession
+from lessons.models import Lesson, Material
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_LINE = re.compile(r"^\s+(staff|instructor|student)\s+(\S+@\S+) / (\S+)$", re.MULTILINE)
+
+
+@pytest.fixture(scope="session")
+def preview_video():
+    """ffmpeg runs once per test session; every seed in this module reuses its output."""
+    return seed_demo.preview_video_mp4()
+
+
+@pytest.fixture(autouse=True)
+def _video_once(monkeypatch, preview_video):
+    monkeypatch.setattr(seed_demo, "preview_video_mp4", lambda: preview_video)
+    monkeypatch.setattr(seed_demo, "cover_png", functools.cache(seed_demo.cover_png))
+
+
+def seed(*args) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    models = [Category, Course, Section, Lesson, Material, Instructor, FlightSession, EmailAddress, Group]
+    counts = {model.__name__: model.objects.count() for model in models + [get_user_model()]}
+    counts["prerequisites"] = Course.prerequisites.through.objects.count()
+    counts["course instructors"] = Course.instructors.through.objects.count()
+    return counts
+
+
+def stored_files(settings) -> list[str]:
+    root = settings.STORAGES["private"]["OPTIONS"]["location"]
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def test_running_twice_changes_nothing(settings):
+    seed()
+    counts, files = row_counts(), stored_files(settings)
+    course = Course.objects.get(slug="part-107-remote-pilot-exam-prep")
+
+    output = seed()
+
+    assert row_counts() == counts
+    assert stored_files(settings) == files
+    assert "(0 rows created, 0 updated)" in output
+    assert Course.objects.get(pk=course.pk).updated_at == course.updated_at
+
+
+def test_a_second_run_restores_edited_demo_content():
+    seed()
+    Course.objects.filter(slug="fpv-flight-fundamentals").update(title="Edited", price=1)
+
+    output = seed()
+
+    course = Course.objects.get(slug="fpv-flight-fundamentals")
+    assert (course.title, course.price) == ("FPV Flight Fundamentals", 299)
+    assert "(0 rows created, 1 updated)" in output
+
+
+def test_if_empty_leaves_a_school_with_courses_alone():
+    category = Category.objects.create(name="Own", slug="own")
+    Course.objects.create(slug="our-course", title="Our course", summary="Ours.", category=category)
+
+    output = seed("--if-empty")
+
+    assert "leaving the data alone" in output
+    assert list(Course.objects.values_list("slug", flat=True)) == ["our-course"]
+    assert not get_user_model().objects.exists()
+    assert Category.objects.count() == 1
+
+
+def test_if_empty_seeds_an_empty_database():
+    seed("--if-empty")
+    assert Course.objects.published().count() >= 8
+
+
+def test_the_catalog_is_believable():
+    seed()
+    published = Course.objects.published()
+
+    assert published.count() >= 8
+    assert set(published.values_list("format", flat=True)) == {"online", "in_person", "hybrid"}
+    assert set(published.values_list("level", flat=True)) == {"beginner", "intermediate", "advanced"}
+    assert published.filter(price=0).exists()
+    assert published.filter(price__gt=0).count() >= 5
+    assert published.filter(is_featured=True).exists()
+    assert all(course.published_at is not None for course in published)
+    for course in Course.objects.all():
+        with course.cover_image.open("rb") as handle:
+            assert handle.read(8) == b"\x89PNG\r\n\x1a\n", course.slug
+    draft = Course.objects.get(status=Course.Status.DRAFT)
+    assert draft.published_at is None
+    assert Course.objects.count() == published.count() + 1
+    assert set(Category.objects.values_list("slug", flat=True)) == {
+        "part-107-prep",
+        "aerial-photography-video",
+        "mapping-surveying",
+        "inspection",
+        "fpv",
+        "night-advanced-operations",
+    }
+
+
+def test_every_course_has_sections_lessons_and_one_preview():
+    seed()
+    for course in Course.objects.prefetch_related("sections__lessons", "instructors"):
+        sections = list(course.sections.all())
+        assert 2 <= len(sections) <= 4, course.slug
+        lessons = [lesson for section in sections for lesson in section.lessons.all()]
+        assert all(2 <= len(section.lessons.all()) <= 4 for section in sections), course.slug
+        assert [lesson.is_preview for lesson in lessons] == [True] + [False] * (len(lessons) - 1), course.slug
+        assert all(lesson.duration_seconds > 0 and "\n\n" in lesson.body for lesson in lessons), course.slug
+        assert course.instructors.exists(), course.slug
+        assert course.description.strip() and course.estimated_hours > 0
+
+
+def test_prerequisites_point_at_the_part_107_course():
+    seed()
+    mapping = Course.objects.get(slug="drone-mapping-and-photogrammetry")
+    assert list(mapping.prerequisites.values_list("slug", flat=True)) == ["part-107-remote-pilot-exam-prep"]
+
+
+def test_instructors_have_profiles_and_an_admin_login():
+    seed()
+    instructors = Instructor.objects.select_related("user")
+    assert instructors.count() == 3
+    for instructor in instructors:
+        assert len(instructor.bio) > 200
+        assert instructor.faa_certificate_number.isdigit()
+        assert instructor.user.is_staff and not instructor.user.is_superuser
+        assert instructor.user.groups.filter(name="Instructors").exists()
+        assert instructor.user.has_perm("courses.change_course")
+        assert instructor.user.has_perm("lessons.add_lesson")
+        assert not instructor.user.has_perm("courses.delete_category")
+
+
+def test_printed_logins_log_in(client):
+    output = seed()
+    logins = LOGIN_LINE.findall(output)
+
+    assert {role for role, _, _ in logins} == {"staff", "instructor", "student"}
+    for role, email, password in logins:
+        assert client.login(email=email, password=password), email
+        user = get_user_model().objects.get(email=email)
+        assert (user.is_staff, user.is_superuser) == (role != "student", role == "staff")
+        assert EmailAddress.objects.filter(user=user, email=email, verified=True, primary=True).exists()
+        client.logout()
+
+
+def test_the_demo_student_passes_mandatory_email_verification(client):
+    seed()
+    response = client.post(
+        reverse("account_login"),
+        {"login": "student@bostondroneschool.test", "password": "demo-student-pass-2026"},
+    )
+    assert response.status_code == 302
+    assert "confirm-email" not in response["Location"]
+    assert response.wsgi_request.user.email == "student@bostondroneschool.test"
+
+
+def test_a_rerun_keeps_a_changed_password():
+    seed()
+    student = get_user_model().objects.get(email="student@bostondroneschool.test")
+    student.set_password("my-own-better-password-91")
+    student.save()
+
+    seed()
+
+    student.refresh_from_db()
+    assert student.check_password("my-own-better-password-91")
+
+
+def test_materials_are_pdfs_in_private_storage(settings):
+    seed()
+    private_root = settings.STORAGES["private"]["OPTIONS"]["location"]
+    materials = list(Material.objects.all())
+
+    assert len(materials) >= 8
+    assert {"Preflight checklist", "Airspace quick reference"} <= {material.title for material in materials}
+    for material in materials:
+        assert material.file.storage.exists(material.file.name)
+        assert (private_root / material.file.name).is_file()
+        with material.file.open("rb") as handle:
+            content = handle.read()
+        assert content.startswith(b"%PDF-")
+        assert material.size_bytes == len(content)
+
+
+def test_a_material_file_lost_from_storage_is_regenerated():
+    seed()
+    material = Material.objects.filter(title="Preflight checklist").first()
+    material.file.storage.delete(material.file.name)
+
+    seed()
+
+    material.refresh_from_db()
+    assert material.file.storage.exists(material.file.name)
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
+def test_preview_lessons_get_a_short_mp4(preview_video):
+    seed()
+    previews = Lesson.objects.filter(is_preview=True)
+
+    assert previews.count() == Course.objects.count()
+    assert preview_video[4:8] == b"ftyp"
+    for lesson in previews:
+        with lesson.video.open("rb") as handle:
+            assert handle.read() == preview_video
+    assert not Lesson.objects.filter(is_preview=False).exclude(video="").exists()
+
+
+def test_without_ffmpeg_videos_are_skipped_with_a_note(monkeypatch):
+    monkeypatch.setattr(seed_demo, "preview_video_mp4", lambda: None)
+
+    output = seed()
+
+    assert "No preview videos" in output
+    assert not Lesson.objects.exclude(video="").exists()
+    assert Course.objects.published().count() >= 8
+
+
+def test_upcoming_flight_sessions_for_courses_with_flying():
+    seed()
+    now = timezone.now()
+    sessions = FlightSession.objects.upcoming().select_related("course")
+
+    assert sessions.count() >= 4
+    assert {session.course.format for session in sessions} == {"hybrid", "in_person"}
+    for session in sessions:
+        assert now < session.starts_at < now + timedelta(weeks=8)
+        assert session.ends_at > session.starts_at
+        assert session.capacity > 0 and ", MA 0" in session.location_address
+        assert session.instructors.exists() and session.notes
+
+
+def test_past_sessions_are_topped_up_with_new_dates():
+    seed()
+    FlightSession.objects.update(
+        starts_at=timezone.now() - timedelta(days=60), ends_at=timezone.now() - timedelta(days=59)
+    )
+
+    seed()
+
+    assert FlightSession.objects.upcoming().count() == FlightSession.objects.count() // 2
+
+
+def test_the_question_bank_hook_runs_when_the_module_exists(monkeypatch):
+    calls = []
+    module = types.ModuleType("lessons.question_bank")
+    module.__spec__ = importlib.machinery.ModuleSpec("lessons.question_bank", loader=None)
+    module.question_bank_seed = lambda: calls.append("seeded")
+    monkeypatch.setitem(sys.modules, "lessons.question_bank", module)
+
+    seed()
+
+    assert calls == ["seeded"]
+
+
+def test_a_lesson_someone_wrote_is_never_pulled_into_a_demo_course():
+    category = Category.objects.create(name="Own", slug="own")
+    course = Course.objects.create(slug="our-course", title="Our course", summary="Ours.", category=category)
+    section = Section.objects.create(course=course, title="Start", order=1)
+    Lesson.objects.create(section=section, title="Simulator first", slug="simulator-first", order=1)
+
+    with pytest.raises(CommandError, match="simulator-first"):
+        seed()
+
+    assert Lesson.objects.get(slug="simulator-first").section == section
+    assert Course.objects.count() == 1  # the run rolled back as a whole

@@ -1,0 +1,94 @@
+"""Redis down: public and logged-in pages still answer, sessions fall back to the database.
+
+The test runs its own redis-server on a free loopback port and stops it by its PID, so the
+shared Redis (and anyone else using it) is never touched.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.core.cache import cache
+
+pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class PrivateRedis:
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(host="127.0.0.1", port=self.port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis(settings):
+    server = PrivateRedis()
+    server.start()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": server.url,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+        }
+    }
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
+@pytest.mark.django_db
+def test_pages_answer_while_redis_is_down_and_sessions_survive(client, student, private_redis, caplog):
+    client.force_login(student)
+    assert client.get("/dashboard/").status_code == 200
+    cache.set("probe", "1")
+    assert cache.get("probe") == "1"
+
+    private_redis.stop()
+
+    home = client.get("/")
+    assert home.status_code == 200
+    dashboard = client.get("/dashboard/")
+    assert dashboard.status_code == 200, "the session must come from the database when the cache is gone"
+    assert student.full_name.encode() in dashboard.content or b"My courses" in dashboard.content
+    assert cache.get("probe") is None
+    assert any(record.name == "django_redis.cache" and record.exc_info for record in caplog.records)
+
+    private_redis.start()
+    cache.set("probe", "2")
+    assert cache.get("probe") == "2"
+
+
+@pytest.mark.django_db
+def test_readyz_names_the_cache_while_redis_is_down(client, private_redis):
+    private_redis.stop()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["cache"].startswith("failing")
+    assert response.json()["checks"]["database"] == "ok"
