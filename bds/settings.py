@@ -343,6 +343,23 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# -- learning: private media behind CloudFront ----------------------------------------------------
+# With a CloudFront key pair, private files are served from the CDN host as CloudFront signed URLs
+# instead of S3 presigned URLs. The private key is PEM; "\n" escapes are accepted for one-line env vars.
+CLOUDFRONT_KEY_ID = env("CLOUDFRONT_KEY_ID")
+CLOUDFRONT_PRIVATE_KEY = env("CLOUDFRONT_PRIVATE_KEY").replace("\\n", "\n")
+if bool(CLOUDFRONT_KEY_ID) != bool(CLOUDFRONT_PRIVATE_KEY):
+    raise ImproperlyConfigured("CLOUDFRONT_KEY_ID and CLOUDFRONT_PRIVATE_KEY must be set together.")
+if CLOUDFRONT_KEY_ID and STORAGE_PROVIDER == "aws_s3":
+    if not S3_CDN_BASE_URL:
+        raise ImproperlyConfigured("S3_CDN_BASE_URL is not set. It is required when CLOUDFRONT_KEY_ID is set.")
+    STORAGES["private"]["OPTIONS"] |= {
+        "cloudfront_key_id": CLOUDFRONT_KEY_ID,
+        "cloudfront_key": CLOUDFRONT_PRIVATE_KEY,
+        "custom_domain": urlsplit(S3_CDN_BASE_URL).netloc,
+    }
+# -- end learning ---------------------------------------------------------------------------------
+
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # Development serves straight from static/ (no collectstatic); decided at start-up, not per test.
 WHITENOISE_AUTOREFRESH = DEBUG
