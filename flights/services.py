@@ -520,6 +520,12 @@ def practical_required(course) -> bool:
     return FlightCourseSettings.for_course(course).requires_practical_signoff
 
 
+def practical_requirement_met(enrollment: Enrollment) -> bool:
+    """The completion rule lessons asks for (LESSONS_PRACTICAL_SIGN_OFF_CHECK): True when the course
+    needs no practical sign-off, or when this enrollment's practical was signed off."""
+    return not practical_required(enrollment.course) or practical_signed_off(enrollment)
+
+
 # -- reminders -------------------------------------------------------------------------------------
 
 

@@ -325,3 +325,19 @@ def test_a_checked_in_student_cannot_take_a_second_seat_on_the_same_session(enro
     with pytest.raises(services.BookingError, match="already have a seat"):
         book(enrollment, session)
     assert session.seats_taken_count() == 1
+
+
+def test_the_completion_rule_for_lessons_needs_a_sign_off_only_when_the_course_asks(
+    enrollment, session, waiver, staff, course, settings
+):
+    from lessons.services import practical_signed_off as lessons_check
+
+    assert settings.LESSONS_PRACTICAL_SIGN_OFF_CHECK == "flights.services.practical_requirement_met"
+    assert lessons_check(enrollment) is True  # no practical required
+    FlightCourseSettings.objects.create(course=course, requires_practical_signoff=True)
+    assert lessons_check(enrollment) is False
+    booking = book(enrollment, session)
+    services.booking_roster_update(
+        booking=booking, actor=staff, checked_in=True, minutes_flown=30, maneuvers=[], signed_off=True
+    )
+    assert lessons_check(enrollment) is True
