@@ -341,3 +341,18 @@ def test_the_completion_rule_for_lessons_needs_a_sign_off_only_when_the_course_a
         booking=booking, actor=staff, checked_in=True, minutes_flown=30, maneuvers=[], signed_off=True
     )
     assert lessons_check(enrollment) is True
+
+
+def test_joining_the_waitlist_is_confirmed_with_the_place_in_line(
+    make_student, make_session, waiver, django_capture_on_commit_callbacks
+):
+    session = make_session(capacity=1)
+    book(make_student(), session)
+    waiting = make_student()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        book(waiting, session)
+    assert [message.to for message in mail.outbox] == [[waiting.user.email]]
+    assert mail.outbox[0].subject.startswith("On the waitlist:")
+    assert "number 1 on its waitlist" in mail.outbox[0].body
+    assert "calendar.ics" not in mail.outbox[0].body
