@@ -116,6 +116,7 @@ def test_staff_refund_ends_the_students_access_and_emails_them(demo, stripe_live
     student_page.goto(f"/learn/{course.slug}/")
     expect(student_page.get_by_role("heading", name="Enroll to unlock this course")).to_be_visible()
     [email] = wait_for(lambda: [m for m in smtp_inbox.to(STUDENT[0]) if m["Subject"].startswith("Refund")], page)
-    assert email["Subject"] == f"Refund of $149.00 for {PAID_COURSE}"
-    assert "your enrollment in this course has ended" in smtp_inbox.text(email)
+    assert "149.00" in email["Subject"]
+    assert PAID_COURSE in email["Subject"]
+    assert "has ended" in smtp_inbox.text(email)  # a full refund: the email says access ended
     screenshot(student_page)
