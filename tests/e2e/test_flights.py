@@ -26,9 +26,7 @@ def test_student_accepts_the_waiver_books_a_seat_and_downloads_the_ics(demo, pag
     course = Course.objects.get(title=COURSE)
     # Enrolled already (journeys 2 and 3 enroll in the browser).
     Enrollment.objects.create(user=student, course=course, status="active", activated_at=timezone.now())
-    Waiver.objects.create(
-        course=course, version=1, text="Flying has risks. I follow the instructor.", published_at=timezone.now()
-    )
+    waiver = Waiver.objects.current_for(course)  # seed_demo publishes one per flight course
     first_session = FlightSession.objects.filter(course=course).order_by("starts_at").first()
 
     log_in(page, *STUDENT)
@@ -38,7 +36,9 @@ def test_student_accepts_the_waiver_books_a_seat_and_downloads_the_ics(demo, pag
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{COURSE}: flight session")
     page.get_by_role("link", name="Book a seat").click()
 
-    expect(page.get_by_role("region", name="Waiver text")).to_contain_text("Flying has risks.")
+    expect(page.get_by_role("heading", name=f"Waiver (version {waiver.version})")).to_be_visible()
+    first_line = next(line.strip() for line in waiver.text.splitlines() if line.strip())
+    expect(page.get_by_role("region", name="Waiver text")).to_contain_text(first_line)
     page.get_by_label("Type your full name to accept the waiver").fill("Jordan Avery")
     age = page.get_by_label("I confirm that I am 16 years of age or older")
     if age.count():
@@ -52,6 +52,7 @@ def test_student_accepts_the_waiver_books_a_seat_and_downloads_the_ics(demo, pag
     assert booking.session == first_session
     assert booking.status == "booked"
     assert booking.waiver_acceptance.typed_name == "Jordan Avery"
+    assert booking.waiver_acceptance.waiver == waiver
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Add to calendar (.ics)").click()
