@@ -38,6 +38,7 @@ def test_student_pays_for_a_course_and_finds_it_in_the_dashboard(
 
     pay = page.get_by_role("button", name="Pay $149.00")
     expect(pay).to_be_enabled()  # checkout.js enables it when the payment element is ready
+    screenshot(page, "checkout")
     pay.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Payment for {PAID_COURSE}")
