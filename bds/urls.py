@@ -10,6 +10,8 @@ from payments import views as payment_views
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # -- media: direct-upload endpoints, before admin's catch-all (and inside its MFA requirement).
+    path("admin/uploads/", include("lessons.upload_views", namespace="uploads")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
     path("accounts/", include("accounts.urls")),
