@@ -29,6 +29,7 @@ from pathlib import PurePosixPath
 from urllib.parse import quote
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core import signing
@@ -149,6 +150,23 @@ def direct_upload_enabled(storage=None) -> bool:
 
 def _s3(storage):
     return storage.connection.meta.client
+
+
+def _presign_client(storage):
+    """The client that signs part URLs. On AWS it names the regional virtual-hosted endpoint
+    (https://<bucket>.s3.<region>.amazonaws.com), the origin the CSP's connect-src and the bucket's
+    CORS rule allow; boto3 would otherwise sign for the global host, which redirects and fails CORS."""
+    if storage.endpoint_url:
+        return _s3(storage)
+    region = storage.region_name or "us-east-1"
+    return boto3.client(
+        "s3",
+        region_name=region,
+        endpoint_url=f"https://s3.{region}.amazonaws.com",
+        aws_access_key_id=storage.access_key or None,
+        aws_secret_access_key=storage.secret_key or None,
+        config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}),
+    )
 
 
 def object_key(storage, name: str) -> str:
@@ -296,7 +314,7 @@ def _grant_for(*, user, token: str) -> UploadGrant:
 
 
 def _presigned_parts(storage, *, key: str, upload_id: str, numbers) -> list[dict]:
-    client = _s3(storage)
+    client = _presign_client(storage)
     return [
         {
             "number": number,
@@ -488,12 +506,14 @@ def upload_token_verify(*, user, token: str, kind: str, course_id: int, lesson_i
 
 def lesson_video_attached(*, lesson: Lesson) -> None:
     """Queue the learning app's video processing (duration, poster) for a new video, after commit."""
-    from lessons import services
-
-    process_later = getattr(services, "lesson_video_process_later", None)
-    if process_later is None:  # the learning work has not landed: nothing to run yet
+    try:
+        from lessons import services
+    except ImportError:  # no learning services in this build: nothing to run
         return
-    process_later(lesson_id=lesson.pk)
+    process_later = getattr(services, "lesson_video_process_later", None)
+    if process_later is None:
+        return
+    process_later(lesson_id=lesson.pk)  # it defers the job to after commit itself
 
 
 def media_objects_retire_later(*, names: list[str]) -> None:

@@ -208,3 +208,23 @@ def test_local_files_refuse_direct_uploads(ian, ians_lesson):
     assert not uploads.direct_upload_enabled()
     with pytest.raises(uploads.UploadRefused, match="stored locally"):
         start(ian, ians_lesson, b"x" * 10)
+
+
+def test_on_aws_part_urls_name_the_regional_bucket_host_the_csp_allows(settings):
+    from storages.backends.s3 import S3Storage
+
+    settings.AWS_S3_BUCKET = "bds-media"
+    storage = S3Storage(
+        bucket_name="bds-media",
+        region_name="eu-west-1",
+        access_key="a",
+        secret_key="b",
+        endpoint_url=None,
+        signature_version="s3v4",
+        location="private",
+    )
+    [part] = uploads._presigned_parts(storage, key="private/videos/x.mp4", upload_id="u1", numbers=[1])
+    url = urlsplit(part["url"])
+    assert f"{url.scheme}://{url.netloc}" == "https://bds-media.s3.eu-west-1.amazonaws.com"
+    assert url.path == "/private/videos/x.mp4"
+    assert "X-Amz-Credential" in url.query and "eu-west-1" in url.query
