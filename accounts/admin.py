@@ -11,8 +11,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined", "email_undeliverable_at"]  # jobs
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "email_undeliverable_at"]  # jobs
     search_fields = ["email", "full_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),

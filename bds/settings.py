@@ -108,6 +108,9 @@ INSTALLED_APPS = [
     "payments",
     "flights",
 ]
+# -- catalog: PostgreSQL full-text search (the course search GIN index); harmless on SQLite.
+INSTALLED_APPS += ["django.contrib.postgres"]
+# -- end catalog
 
 MIDDLEWARE = [
     "bds.lib.request_id.RequestIdMiddleware",
@@ -413,6 +416,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# -- jobs: retry policy, email delivery, scheduled jobs (bds/lib/tasks.py, bds/lib/mail.py) --------
+
+# Transient failures retry after ~5 s, 10 s, 20 s ... capped at 10 minutes, 8 times (about 40 minutes
+# in all), which rides out a provider incident without hammering it.
+TASK_MAX_RETRIES = 8
+TASK_RETRY_BACKOFF_SECONDS = 5
+TASK_RETRY_BACKOFF_MAX_SECONDS = 600
+# An email being sent holds a lock this long; after delivery a marker stops any resend of the same key.
+EMAIL_SENDING_LOCK_SECONDS = 120
+EMAIL_SENT_MARKER_TTL_SECONDS = 60 * 60 * 24 * 30
+# Worker logs go through LOGGING above (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# With late acks, a task running when the broker connection drops is redelivered; stop it here.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Features add their scheduled jobs here (one beat process runs them, see render.yaml), e.g.
+# CELERY_BEAT_SCHEDULE["flights-session-reminders"] = {"task": "flights.tasks.session_reminders_send",
+#                                                      "schedule": crontab(minute=0)}
+# Printed in the footer of every email (CAN-SPAM wants a postal address in commercial mail).
+SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 100 Seaport Boulevard, Boston, MA 02210"
+# -- end jobs --------------------------------------------------------------------------------------
+
 # -- media: direct uploads of lesson videos and materials (lessons/uploads.py, docs/S3.md) -------
 
 # Browsers upload straight to the bucket with S3 multipart uploads; the web process never holds the file.
@@ -434,6 +458,7 @@ CELERY_BEAT_SCHEDULE["media-orphan-uploads-clean"] = {
     "task": "lessons.upload_tasks.media_orphans_clean_task",
     "schedule": 3600.0,
 }
+# -- end media -------------------------------------------------------------------------------------
 
 # -- payments (Stripe) ----------------------------------------------------------------------------
 

@@ -1,15 +1,28 @@
 """URL map (DESIGN.md, "URL map"). bds wires the apps together and holds no business rules."""
 
+from anymail.signals import tracking  # jobs
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from accounts.email_tracking import email_tracking_event_received  # jobs
 from bds import health, views
 from bds.api.v1 import api as api_v1
+from bds.email_preview import email_preview_detail, email_preview_list  # jobs
 from payments import views as payment_views
+
+# -- jobs: bounces and complaints from the provider's tracking webhook flag the address on the user.
+tracking.connect(email_tracking_event_received, dispatch_uid="accounts.email_tracking")
+# -- end jobs --
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # -- jobs: staff email previews (before the admin's own URLs) and the email provider's tracking webhook,
+    # protected by basic auth with EMAIL_WEBHOOK_SECRET ("user:password", configured at the provider).
+    path("admin/emails/", email_preview_list, name="email_preview_list"),
+    path("admin/emails/<slug:name>/", email_preview_detail, name="email_preview_detail"),
+    path("anymail/", include("anymail.urls")),
+    # -- end jobs --
     # -- media: direct-upload endpoints, before admin's catch-all (and inside its MFA requirement).
     path("admin/uploads/", include("lessons.upload_views", namespace="uploads")),
     path("admin/", admin.site.urls),

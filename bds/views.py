@@ -14,12 +14,14 @@ from django.views.static import serve
 from courses.models import Category, Course
 from flights.models import FlightSession
 
+HOME_FEATURED_COURSES = 6
+HOME_UPCOMING_SESSIONS = 4
+
 
 def home(request):
-    featured_courses = (
-        Course.objects.published().filter(is_featured=True).select_related("category").order_by("title")[:6]
-    )
-    upcoming_sessions = FlightSession.objects.upcoming().select_related("course")[:4]
+    """Three queries whatever the size of the school (tests/courses/test_queries.py)."""
+    featured_courses = Course.objects.published().filter(is_featured=True).for_cards().order_by("title", "pk")
+    upcoming_sessions = FlightSession.objects.upcoming().select_related("course")
     # Counted in the same query so the tiles can say "3 courses" without one query per category.
     # Meta.ordering is dropped from aggregate queries, so the order is spelled out.
     categories = Category.objects.annotate(
@@ -29,8 +31,8 @@ def home(request):
         request,
         "home.html",
         {
-            "featured_courses": featured_courses,
-            "upcoming_sessions": upcoming_sessions,
+            "featured_courses": featured_courses[:HOME_FEATURED_COURSES],
+            "upcoming_sessions": upcoming_sessions[:HOME_UPCOMING_SESSIONS],
             "categories": categories,
         },
     )

@@ -1,9 +1,11 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.validators import MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,22 +41,138 @@ class Instructor(models.Model):
         return self.user.full_name
 
 
+STAFF_GROUP = "Staff"
+
+# PostgreSQL text-search configuration for course text (English stemming: "flying" finds "fly").
+SEARCH_CONFIG = "english"
+
+
+def is_school_staff(user) -> bool:
+    """Staff run the whole school: superusers and members of the "Staff" group. Instructors are
+    `is_staff` too (so they can log into admin) but see only the courses they teach."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # Cached on the user object: admin calls this several times per request.
+    if not hasattr(user, "_is_school_staff"):
+        user._is_school_staff = user.groups.filter(name=STAFF_GROUP).exists()
+    return user._is_school_staff
+
+
+def course_search_vector() -> SearchVector:
+    """The weighted document a course is searched by. The GIN index in Meta.indexes is built on this
+    exact expression, so PostgreSQL can use it only while both stay identical: change them together."""
+    return (
+        SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("summary", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="C", config=SEARCH_CONFIG)
+    )
+
+
 class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Course.Status.PUBLISHED)
 
     def visible_to(self, user):
-        """Published courses for everyone; drafts and archived ones too for staff and their instructors."""
-        if user.is_authenticated and user.is_staff and user.is_superuser:
-            return self.all()
-        if user.is_authenticated and user.has_perm("courses.view_course") and user.is_staff:
+        """Published courses for everyone; drafts and archived ones too for school staff and for
+        the course's own instructors (who are `is_staff` for admin, but must not see other drafts)."""
+        if is_school_staff(user):
             return self.all()
         if user.is_authenticated:
-            return self.filter(Q(status=Course.Status.PUBLISHED) | Q(instructors__user=user)).distinct()
+            return self.filter(
+                Q(status=Course.Status.PUBLISHED) | Q(pk__in=Course.objects.taught_by(user).values("pk"))
+            )
         return self.published()
 
     def taught_by(self, user):
         return self.filter(instructors__user=user)
+
+    def search(self, text: str):
+        """Courses matching the words in `text`, annotated with `rank` (higher is better).
+
+        PostgreSQL: full-text search (web-search syntax, English stemming) ranked with title
+        above summary above description. Other databases (SQLite in development): every word must
+        appear in the title, summary or description, case-insensitively; the whole text found in
+        the title ranks above the summary, above the description.
+        """
+        text = " ".join(text.split())[:200]
+        if not text:
+            return self.annotate(rank=models.Value(0.0, output_field=models.FloatField()))
+        if connection.vendor == "postgresql":
+            query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+            vector = course_search_vector()
+            # The filter repeats the indexed expression verbatim so the GIN index applies.
+            return (
+                self.annotate(search_document=vector)
+                .filter(search_document=query)
+                .annotate(rank=SearchRank(vector, query))
+            )
+        condition = Q()
+        for word in text.split()[:10]:
+            condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(description__icontains=word)
+        rank = models.Case(
+            models.When(title__icontains=text, then=models.Value(3.0)),
+            models.When(summary__icontains=text, then=models.Value(2.0)),
+            models.When(description__icontains=text, then=models.Value(1.0)),
+            default=models.Value(0.0),
+            output_field=models.FloatField(),
+        )
+        return self.filter(condition).annotate(rank=rank)
+
+    def filtered(self, *, category: str = "", level: str = "", format: str = "", price: str = ""):
+        """Narrow by the catalog filters; an empty value means "any"."""
+        queryset = self
+        if category:
+            queryset = queryset.filter(category__slug=category)
+        if level:
+            queryset = queryset.filter(level=level)
+        if format:
+            queryset = queryset.filter(format=format)
+        if price == "free":
+            queryset = queryset.filter(price=0)
+        elif price == "paid":
+            queryset = queryset.filter(price__gt=0)
+        return queryset
+
+    def sorted_by(self, sort: str):
+        """Order for the catalog: relevance (needs `search`), newest, price (low to high) or title."""
+        if sort == "relevance":
+            return self.order_by("-rank", "title", "pk")
+        if sort == "newest":
+            return self.order_by(F("published_at").desc(nulls_last=True), "-created_at", "pk")
+        if sort == "price":
+            return self.order_by("price", "title", "pk")
+        return self.order_by("title", "pk")
+
+    def for_catalog(self, *, q: str = "", sort: str = "", **filters: str):
+        """Published courses as the catalog lists them: searched, filtered, sorted, ready for cards."""
+        courses = self.published().for_cards()
+        if q:
+            courses = courses.search(q)
+        elif sort == "relevance":
+            sort = "newest"  # nothing to rank without a search
+        return courses.filtered(**filters).sorted_by(sort)
+
+    def for_cards(self):
+        """What a course card shows (title, summary, category, level, format, price, hours, cover)."""
+        return self.select_related("category")
+
+    def for_course_page(self):
+        """Everything the course page renders, in a fixed number of queries."""
+        return self.select_related("category").prefetch_related(*course_page_prefetches())
+
+
+def course_page_prefetches() -> list:
+    """The related rows a course page body shows; usable with prefetch_related_objects() on a
+    course already loaded, so a cached page never pays for them."""
+    return [
+        Prefetch("sections", queryset=Section.objects.order_by("order", "pk")),
+        # Lessons are reached by their related name only: lessons depends on courses, not the reverse.
+        "sections__lessons",
+        Prefetch("instructors", queryset=Instructor.objects.select_related("user")),
+        Prefetch("prerequisites", queryset=Course.objects.order_by("title")),
+    ]
 
 
 class Course(models.Model):
@@ -102,6 +220,12 @@ class Course(models.Model):
             models.CheckConstraint(condition=Q(price__gte=0), name="courses_course_price_non_negative"),
             models.CheckConstraint(condition=Q(estimated_hours__gte=0), name="courses_course_hours_non_negative"),
         ]
+        indexes = [
+            # Full-text search (PostgreSQL only: migration 0002 skips it on other databases).
+            GinIndex(course_search_vector(), name="courses_course_search_gin"),
+            # The catalog lists published courses, newest first by default.
+            models.Index(fields=["status", "-published_at"], name="courses_course_status_pub_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -129,6 +253,20 @@ class Course(models.Model):
         """The price in cents, as Stripe wants it."""
         return int((self.price * 100).to_integral_value())
 
+    @property
+    def is_draft_or_archived(self) -> bool:
+        return self.status != self.Status.PUBLISHED
+
+    def lesson_totals(self) -> tuple[int, int]:
+        """(number of lessons, total seconds) over all sections; use with course_page_prefetches()."""
+        sections = self.sections.all()
+        return sum(len(section.lessons.all()) for section in sections), sum(s.total_seconds for s in sections)
+
+    def stamp_published(self) -> None:
+        """Record the first publication date; call before saving a course whose status was set by a form."""
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
         self.published_at = self.published_at or timezone.now()
@@ -148,3 +286,13 @@ class Section(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def label_with_course(self) -> str:
+        """For lists mixing courses, where section titles repeat ("Introduction"); needs the course loaded."""
+        return f"{self.course.title} › {self.title}"
+
+    @property
+    def total_seconds(self) -> int:
+        """Length of the section's lessons; expects lessons prefetched (course_page_prefetches)."""
+        return sum(lesson.duration_seconds for lesson in self.lessons.all())

@@ -1,10 +1,14 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from courses import views
+from courses.sitemaps import SITEMAPS
 
 app_name = "courses"
 
 urlpatterns = [
     path("courses/", views.catalog, name="catalog"),
     path("courses/<slug:slug>/", views.course_detail, name="detail"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -1,13 +1,153 @@
+"""Public catalog and course pages, plus robots.txt. Views parse, call QuerySet methods and render;
+the expensive, user-independent parts are cached as HTML under versioned keys (courses/cache.py)."""
+
+import hashlib
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 
-from courses.models import Course
+from courses.cache import catalog_cache_version, course_cache_version
+from courses.forms import CatalogFilterForm
+from courses.models import Category, Course, course_page_prefetches
+from courses.seo import absolute_url, course_json_ld
+
+CATALOG_PAGE_SIZE = 12
+# Past this, page numbers are clamped: it bounds the distinct cache keys a crawler can create.
+CATALOG_MAX_PAGE = 500
 
 
+def _page_number(raw: str | None) -> int:
+    try:
+        return min(max(int(raw or 1), 1), CATALOG_MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+def _catalog_url(values: dict[str, str], page: int = 1) -> str:
+    params = values | ({"page": str(page)} if page > 1 else {})
+    return f"?{urlencode(params)}" if params else "?"
+
+
+def _catalog_results_html(values: dict[str, str], sort: str, page_number: int) -> str:
+    """The results column (count, cards, pagination, empty state) as HTML: the same for every visitor."""
+    filters = {name: values.get(name, "") for name in CatalogFilterForm.FILTER_FIELDS}
+    courses = Course.objects.for_catalog(q=values.get("q", ""), sort=sort, **filters)
+    page = Paginator(courses, CATALOG_PAGE_SIZE).get_page(page_number)
+    page_links = [
+        {"number": number, "url": _catalog_url(values, number), "current": number == page.number}
+        if isinstance(number, int)
+        else {"ellipsis": True}
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    return render_to_string(
+        "courses/_catalog_results.html",
+        {
+            "page": page,
+            "courses": page.object_list,
+            "page_links": page_links,
+            "previous_url": _catalog_url(values, page.previous_page_number()) if page.has_previous() else "",
+            "next_url": _catalog_url(values, page.next_page_number()) if page.has_next() else "",
+            "is_filtered": bool(values.keys() - {"sort"}),
+            "query": values.get("q", ""),
+        },
+    )
+
+
+@require_safe
 def catalog(request):
-    courses = Course.objects.published().select_related("category").order_by("title")
-    return render(request, "courses/catalog.html", {"courses": courses})
+    categories = list(Category.objects.all())
+    form = CatalogFilterForm(request.GET, categories=categories)
+    values = form.values()
+    page_number = _page_number(request.GET.get("page"))
+
+    digest = hashlib.sha256(urlencode(sorted(values.items())).encode()).hexdigest()[:32]
+    key = f"courses:catalog:{catalog_cache_version()}:{digest}:{page_number}"
+    results_html = cache.get(key)
+    if results_html is None:
+        results_html = _catalog_results_html(values, form.effective_sort(values), page_number)
+        cache.set(key, results_html)
+
+    active_category = next((c for c in categories if c.slug == values.get("category")), None)
+    without_category = {name: value for name, value in values.items() if name not in ("category", "page")}
+    return render(
+        request,
+        "courses/catalog.html",
+        {
+            "form": form.bound_to(values),
+            "values": values,
+            "categories": categories,
+            "category_links": [
+                {
+                    "category": c,
+                    "url": _catalog_url(without_category | {"category": c.slug}),
+                    "current": c == active_category,
+                }
+                for c in categories
+            ],
+            "all_categories_url": _catalog_url(without_category),
+            "active_filters": [
+                active | {"remove_url": _catalog_url({k: v for k, v in values.items() if k != active["name"]})}
+                for active in form.active_filters(values)
+            ],
+            "active_category": active_category,
+            # Rendered by us from escaped templates; a cache serializer may hand it back as plain str.
+            "results_html": mark_safe(results_html),  # noqa: S308
+        },
+    )
 
 
+@require_safe
 def course_detail(request, slug):
     course = get_object_or_404(Course.objects.visible_to(request.user).select_related("category"), slug=slug)
-    return render(request, "courses/detail.html", {"course": course})
+    key = f"courses:page:{course.pk}:{course_cache_version(course.pk)}"
+    fragment = cache.get(key)
+    if fragment is None:
+        prefetch_related_objects([course], *course_page_prefetches())
+        lesson_count, total_seconds = course.lesson_totals()
+        fragment = {
+            "body": render_to_string(
+                "courses/_course_body.html",
+                {
+                    "course": course,
+                    "sections": course.sections.all(),
+                    "lesson_count": lesson_count,
+                    "total_seconds": total_seconds,
+                    "instructors": course.instructors.all(),
+                    "prerequisites": course.prerequisites.all(),
+                },
+            ),
+            "json_ld": course_json_ld(course),
+        }
+        cache.set(key, fragment)
+    return render(
+        request,
+        "courses/detail.html",
+        {
+            "course": course,
+            # Both rendered and escaped by us (templates, course_json_ld) before caching.
+            "body_html": mark_safe(fragment["body"]),  # noqa: S308
+            "json_ld": mark_safe(fragment["json_ld"]),  # noqa: S308
+            "canonical_url": absolute_url(course.get_absolute_url()),
+            "cover_url": absolute_url(course.cover_image.url) if course.cover_image else "",
+        },
+    )
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ("/admin/", "/accounts/", "/learn/", "/payments/", "/dashboard/")),
+        "",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,1 +1,108 @@
-from django.contrib import admin  # noqa: F401
+"""Lesson and material authoring in admin, scoped like the course admin (see courses/admin.py):
+an instructor sees and changes only the lessons and materials of courses they teach.
+
+Video and material files use the direct-upload widget (lessons/widgets.py): with files in S3 the
+browser uploads them straight to the private bucket location, resumably and with progress, and the
+form saves only a verified key; on local files (development) it is an ordinary file upload. Replaced
+and deleted files are removed after commit (and invalidated on the CDN)."""
+
+from django import forms
+from django.contrib import admin
+
+from courses.admin import InstructorScopedAdmin, ScopedInline, SectionAdmin, sections_editable_by
+from courses.models import Section
+from lessons.models import Lesson, Material
+from lessons.widgets import DirectUploadAdminMixin
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = ["order", "title", "file"]
+
+    def save(self, commit=True):
+        # The size shown next to a download comes from the uploaded file, never typed by hand.
+        if "file" in self.changed_data and self.instance.file:
+            self.instance.size_bytes = self.instance.file.size
+        return super().save(commit)
+
+
+class MaterialInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
+    model = Material
+    direct_upload_fields = {"file": "material"}
+    form = MaterialForm
+    fields = ["order", "title", "file", "size_bytes"]
+    readonly_fields = ["size_bytes"]
+    ordering = ["order"]
+    extra = 1
+
+
+class LessonInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
+    model = Lesson
+    direct_upload_fields = {"video": "video"}
+    fields = ["order", "title", "slug", "duration_seconds", "is_preview", "is_required", "video"]
+    prepopulated_fields = {"slug": ["title"]}
+    ordering = ["order"]
+    extra = 1
+    show_change_link = True  # body text and materials are edited on the lesson's own page
+
+
+@admin.register(Lesson)
+class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
+    course_path = "section__course"
+    direct_upload_fields = {"video": "video"}
+    list_display = ["title", "section_label", "order", "duration_label", "is_preview", "is_required"]
+    list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_preview", "is_required"]
+    list_select_related = ["section__course"]
+    search_fields = ["title", "slug", "section__title", "section__course__title"]
+    ordering = ["section__course__title", "section__order", "order"]
+    prepopulated_fields = {"slug": ["title"]}
+    fields = [
+        "section",
+        "order",
+        "title",
+        "slug",
+        "body",
+        "video",
+        "poster",
+        "duration_seconds",
+        "is_preview",
+        "is_required",
+    ]
+    inlines = [MaterialInline]
+
+    @admin.display(description="Section", ordering="section__course__title")
+    def section_label(self, lesson):
+        return lesson.section.label_with_course
+
+    @admin.display(description="Duration", ordering="duration_seconds")
+    def duration_label(self, lesson):
+        return lesson.duration_label
+
+    def view_on_site(self, lesson):
+        # The learning player's path (DESIGN.md URL map); preview lessons play there without enrolling.
+        return f"/learn/{lesson.section.course.slug}/{lesson.slug}/"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section__course")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            # Only sections of the user's own courses; their labels name the course, hence the join.
+            kwargs["queryset"] = (
+                sections_editable_by(request.user).select_related("course").order_by("course__title", "order")
+            )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = lambda section: section.label_with_course
+            return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Sections are edited with their lessons inline. The section admin lives in courses, which cannot
+# import lessons (lessons depends on courses), so it is extended with the inline here.
+admin.site.unregister(Section)
+
+
+@admin.register(Section)
+class SectionWithLessonsAdmin(DirectUploadAdminMixin, SectionAdmin):
+    inlines = [LessonInline]

@@ -38,7 +38,7 @@ from django.db import transaction
 from django.utils.text import get_valid_filename, slugify
 from storages.backends.s3 import S3Storage
 
-from courses.models import Course, Section
+from courses.models import Course, Section, is_school_staff
 from lessons.models import Lesson, Material
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,6 @@ logger = logging.getLogger(__name__)
 UPLOAD_TOKEN_SALT = "lessons.direct-upload"  # noqa: S105 - a signing namespace, not a secret
 S3_MIN_PART_BYTES = 5 * 1024 * 1024
 S3_MAX_PARTS = 10_000
-STAFF_GROUP = "Staff"
 # CloudFront accepts up to 3,000 paths in progress per distribution; stay well below per request.
 CDN_INVALIDATION_BATCH = 1000
 
@@ -177,14 +176,9 @@ def object_key(storage, name: str) -> str:
 # -- permissions --------------------------------------------------------------------------------------
 
 
-def is_school_staff(user) -> bool:
-    """Superusers and the "Staff" group run the whole school (as the course admin scopes it)."""
-    return user.is_active and (user.is_superuser or user.groups.filter(name=STAFF_GROUP).exists())
-
-
 def courses_uploadable_by(user):
-    """Courses whose lesson files the user may upload: all for school staff, else the ones they teach.
-    Only admin users (is_staff) upload at all."""
+    """Courses whose lesson files the user may upload, as the course admin scopes them: all for school
+    staff (superusers, the "Staff" group), else the ones they teach. Only admin users (is_staff) upload."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return Course.objects.none()
     if is_school_staff(user):

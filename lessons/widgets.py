@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from courses.models import Section
 from lessons import uploads
 from lessons.models import Lesson, Material
 
@@ -42,10 +43,11 @@ class DirectUploadWidget(forms.ClearableFileInput):
         super().__init__(attrs)
         self.kind = kind
         self.scope_source = None  # the model instance the file belongs to (set by the form)
+        self.scope_parent = None  # an inline's parent object, for rows not yet tied to it
 
     def __deepcopy__(self, memo):
         copy = super().__deepcopy__(memo)
-        copy.scope_source = None
+        copy.scope_source = copy.scope_parent = None
         return copy
 
     def scope(self) -> dict:
@@ -59,6 +61,11 @@ class DirectUploadWidget(forms.ClearableFileInput):
                 return {"lesson": instance.pk}
             if instance.section_id:
                 return {"section": instance.section_id}
+        parent = self.scope_parent
+        if isinstance(parent, Lesson) and parent.pk:
+            return {"lesson": parent.pk}
+        if isinstance(parent, Section) and parent.pk:
+            return {"section": parent.pk}
         return {}
 
     def format_value(self, value):
@@ -129,6 +136,7 @@ class DirectUploadFormMixin:
 
     direct_upload_fields: dict[str, str] = {}
     upload_user = None
+    upload_parent = None  # an inline's parent object (the "add another" template row has no instance link)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,6 +144,7 @@ class DirectUploadFormMixin:
         for name in self.direct_upload_fields:
             if name in self.fields:
                 self.fields[name].widget.scope_source = self.instance
+                self.fields[name].widget.scope_parent = self.upload_parent
                 self._direct_upload_previous[name] = getattr(self.instance, name).name or ""
 
     def _upload_target(self) -> tuple[int | None, int | None]:
@@ -187,11 +196,13 @@ class DirectUploadFormMixin:
 
 
 def _files_of(obj) -> list[str]:
-    """Every private file a lesson (with its materials) or a material holds."""
+    """Every private file a section or lesson (with what is inside) or a material holds."""
     if isinstance(obj, Lesson):
         return [obj.video.name, *(material.file.name for material in obj.materials.all())]
     if isinstance(obj, Material):
         return [obj.file.name]
+    if isinstance(obj, Section):  # its lessons go with it (a whole course's: the orphan job)
+        return [name for lesson in obj.lessons.prefetch_related("materials") for name in _files_of(lesson)]
     return []
 
 
@@ -209,11 +220,11 @@ class DirectUploadAdminMixin:
             kwargs["widget"] = DirectUploadWidget(kind=kind)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def _direct_upload_form(self, form, request):
+    def _direct_upload_form(self, form, request, parent=None):
         return type(
             form.__name__,
             (DirectUploadFormMixin, form),
-            {"upload_user": request.user, "direct_upload_fields": self.direct_upload_fields},
+            {"upload_user": request.user, "upload_parent": parent, "direct_upload_fields": self.direct_upload_fields},
         )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -223,7 +234,7 @@ class DirectUploadAdminMixin:
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         if self.direct_upload_fields:
-            formset.form = self._direct_upload_form(formset.form, request)
+            formset.form = self._direct_upload_form(formset.form, request, parent=obj)
         return formset
 
     def save_model(self, request, obj, form, change):

@@ -84,8 +84,18 @@ def outsider(django_user_model, password):
     )
 
 
+def mfa_enable(user) -> None:
+    """Give a user a TOTP authenticator: staff and instructors need one to use /admin/."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(user, generate_totp_secret())
+
+
 @pytest.fixture
 def staff(django_user_model, password):
-    return django_user_model.objects.create_user(
+    """A superuser with MFA set up, as every staff account must be to use the admin."""
+    user = django_user_model.objects.create_user(
         email="stella.staff@example.com", password=password, full_name="Stella Staff", is_staff=True, is_superuser=True
     )
+    mfa_enable(user)
+    return user

@@ -32,6 +32,14 @@ def activate_totp(client, mailbox, password):
     return secret
 
 
+@pytest.fixture
+def staff(django_user_model, password):
+    """Staff who have not set up MFA yet (the suite-wide persona has it)."""
+    return django_user_model.objects.create_user(
+        email="stella.staff@example.com", password=password, full_name="Stella Staff", is_staff=True, is_superuser=True
+    )
+
+
 def test_admin_login_form_is_replaced_by_the_sites_login(client):
     response = client.get(reverse("admin:login") + "?next=/admin/")
     assert response.status_code == 302

@@ -35,3 +35,12 @@ def test_every_response_carries_a_request_id(client):
     assert len(response["X-Request-ID"]) == 32
     response = client.get("/healthz", headers={"X-Request-ID": "lb-1234abcd"})
     assert response["X-Request-ID"] == "lb-1234abcd"
+
+
+@pytest.mark.django_db
+def test_the_site_record_names_the_school_and_its_host(settings):
+    from django.contrib.sites.models import Site
+
+    site = Site.objects.get_current()
+    assert site.name == settings.SCHOOL_NAME
+    assert site.domain == settings.SITE_URL.split("://", 1)[1]

@@ -6,7 +6,6 @@ import urllib.request
 
 import boto3
 import pytest
-from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db.models import FileField
@@ -14,6 +13,7 @@ from moto.server import ThreadedMotoServer
 
 from courses.models import Category, Course, Instructor, Section
 from lessons.models import Lesson
+from tests.conftest import mfa_enable
 
 BUCKET = "bds-test-media"
 REGION = "us-east-1"
@@ -128,7 +128,7 @@ def instructors_group(db):
 
 def with_mfa(user):
     """Admin users need a second factor before /admin/ (accounts.middleware)."""
-    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": "unused-in-these-tests"})
+    mfa_enable(user)
     return user
 
 

@@ -1,0 +1,52 @@
+"""Search-engine metadata for course pages: absolute URLs and schema.org Course JSON-LD."""
+
+import json
+
+from django.conf import settings
+from django.utils.safestring import SafeString, mark_safe
+
+from courses.models import Course
+
+# The characters that could end a <script> block or open markup, escaped as JSON \\u sequences
+# (the same set Django's json_script escapes).
+_SCRIPT_SAFE = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+_COURSE_MODE = {Course.Format.ONLINE: "online", Course.Format.IN_PERSON: "onsite", Course.Format.HYBRID: "blended"}
+
+
+def absolute_url(url: str) -> str:
+    """A URL from reverse() or a storage: site-relative ones get SITE_URL in front."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{settings.SITE_URL}{url}"
+
+
+def course_json_ld(course: Course) -> SafeString:
+    """schema.org Course for `course`, ready to sit inside <script type="application/ld+json">.
+    Expects course_page_prefetches() (instructors with their users)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Course",
+        "name": course.title,
+        "description": course.summary,
+        "url": absolute_url(course.get_absolute_url()),
+        "educationalLevel": course.get_level_display(),
+        "provider": {"@type": "Organization", "name": settings.SCHOOL_NAME, "sameAs": settings.SITE_URL},
+        "offers": {
+            "@type": "Offer",
+            "category": "Free" if course.is_free else "Paid",
+            "price": f"{course.price:.2f}",
+            "priceCurrency": course.currency.upper(),
+        },
+        "hasCourseInstance": {
+            "@type": "CourseInstance",
+            "courseMode": _COURSE_MODE.get(course.format, "online"),
+            "courseWorkload": f"PT{course.estimated_hours.normalize():f}H",
+            "instructor": [
+                {"@type": "Person", "name": instructor.user.full_name} for instructor in course.instructors.all()
+            ],
+        },
+    }
+    if course.cover_image:
+        data["image"] = absolute_url(course.cover_image.url)
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))  # noqa: S308 - escaped above
