@@ -11,11 +11,10 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import time_format
 
-from accounts.tasks import deliver_rendered_email
+from bds.lib.mail import email_send_rendered
 
 STUDENTS_GROUP = "Students"
 
@@ -44,17 +43,16 @@ class AccountAdapter(DefaultAccountAdapter):
             email,
             {"request": request, "email": email, "current_site": get_current_site(request)} | context,
         )
-        html = ""
+        html = None
         if isinstance(message, EmailMultiAlternatives):
-            html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
-        kwargs = {
-            "subject": message.subject,
-            "text": message.body,
-            "html": html,
-            "to": list(message.to),
-            "headers": dict(message.extra_headers),
-        }
-        transaction.on_commit(lambda: deliver_rendered_email.delay(**kwargs))
+            html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), None)
+        email_send_rendered(
+            label=f"account_{template_prefix.rsplit('/', 1)[-1]}",
+            to=list(message.to),
+            subject=message.subject,
+            text=message.body,
+            html=html,
+        )
 
     def get_from_email(self) -> str:
         return settings.EMAIL_FROM_ADDRESS

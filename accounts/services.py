@@ -2,13 +2,9 @@ import logging
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +20,9 @@ def user_delete_account(*, user, password: str) -> None:
     Payments, enrollments and certificates point at the user row and must stay (bookkeeping,
     certificate verification), so the row is anonymised rather than deleted: the email becomes
     deleted-<id>@invalid, the name "Deleted user", the password unusable, the account inactive,
-    roles dropped; confirmed addresses, MFA authenticators and every session are removed.
+    roles dropped; confirmed addresses and MFA authenticators are removed. Every session of the
+    account stops working at once because the session auth hash follows the (now unusable)
+    password; scanning the session table to delete them would cost a read of every session.
     Raises PermissionDenied when `password` is not the account's password. The caller logs the
     current request out.
     """
@@ -44,34 +42,4 @@ def user_delete_account(*, user, password: str) -> None:
     user.user_permissions.clear()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
-    _user_sessions_delete(user_id=user.pk)
     logger.info("account deleted at the user's request", extra={"user_id": user.pk})
-
-
-def _user_sessions_delete(*, user_id: int) -> None:
-    # Sessions do not index the user, so the live ones are read. The unusable password already
-    # invalidates them (the session auth hash changes); deleting them also frees the storage.
-    from importlib import import_module
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user_id):
-            store(session_key=session.session_key).delete()
-
-
-def account_email_deliver(*, subject: str, text: str, html: str, to: list[str], headers: dict | None = None) -> None:
-    """Send one account email that was rendered during the request (allauth's templates need it).
-
-    Plain strings in, so the queued task survives the JSON serialiser and a worker restart.
-    """
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.EMAIL_FROM_ADDRESS,
-        to=to,
-        reply_to=[settings.EMAIL_REPLY_TO] if settings.EMAIL_REPLY_TO else None,
-        headers=headers or None,
-    )
-    if html:
-        message.attach_alternative(html, "text/html")
-    message.send()

@@ -343,6 +343,23 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# -- learning: private media behind CloudFront ----------------------------------------------------
+# With a CloudFront key pair, private files are served from the CDN host as CloudFront signed URLs
+# instead of S3 presigned URLs. The private key is PEM; "\n" escapes are accepted for one-line env vars.
+CLOUDFRONT_KEY_ID = env("CLOUDFRONT_KEY_ID")
+CLOUDFRONT_PRIVATE_KEY = env("CLOUDFRONT_PRIVATE_KEY").replace("\\n", "\n")
+if bool(CLOUDFRONT_KEY_ID) != bool(CLOUDFRONT_PRIVATE_KEY):
+    raise ImproperlyConfigured("CLOUDFRONT_KEY_ID and CLOUDFRONT_PRIVATE_KEY must be set together.")
+if CLOUDFRONT_KEY_ID and STORAGE_PROVIDER == "aws_s3":
+    if not S3_CDN_BASE_URL:
+        raise ImproperlyConfigured("S3_CDN_BASE_URL is not set. It is required when CLOUDFRONT_KEY_ID is set.")
+    STORAGES["private"]["OPTIONS"] |= {
+        "cloudfront_key_id": CLOUDFRONT_KEY_ID,
+        "cloudfront_key": CLOUDFRONT_PRIVATE_KEY,
+        "custom_domain": urlsplit(S3_CDN_BASE_URL).netloc,
+    }
+# -- end learning ---------------------------------------------------------------------------------
+
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 # Development serves straight from static/ (no collectstatic); decided at start-up, not per test.
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -398,6 +415,10 @@ else:
         "EMAIL_PROVIDER must be one of console, smtp, sendgrid, postmark, mailgun, resend, amazon_ses; "
         f"not {EMAIL_PROVIDER!r}."
     )
+# The provider's bounce/complaint webhook at /anymail/ is protected by basic auth; without it anyone
+# could mark addresses undeliverable, so production with an API provider requires it.
+if EMAIL_PROVIDER in {*_ANYMAIL_API_KEY_OPTION, "amazon_ses"}:
+    required_in_production("EMAIL_WEBHOOK_SECRET")
 ANYMAIL = {"WEBHOOK_SECRET": env("EMAIL_WEBHOOK_SECRET")} if env("EMAIL_WEBHOOK_SECRET") else {}
 
 # -- background jobs (Celery) ---------------------------------------------------------------------
@@ -434,7 +455,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 # CELERY_BEAT_SCHEDULE["flights-session-reminders"] = {"task": "flights.tasks.session_reminders_send",
 #                                                      "schedule": crontab(minute=0)}
 # Printed in the footer of every email (CAN-SPAM wants a postal address in commercial mail).
-SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 100 Seaport Boulevard, Boston, MA 02210"
+SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 27 Drydock Avenue, Suite 4, Boston, MA 02210"
 # -- end jobs --------------------------------------------------------------------------------------
 
 # -- media: direct uploads of lesson videos and materials (lessons/uploads.py, docs/S3.md) -------

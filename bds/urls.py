@@ -8,6 +8,7 @@ from accounts.email_tracking import email_tracking_event_received  # jobs
 from bds import health, views
 from bds.api.v1 import api as api_v1
 from bds.email_preview import email_preview_detail, email_preview_list  # jobs
+from lessons import views as lesson_views  # learning
 from payments import views as payment_views
 
 # -- jobs: bounces and complaints from the provider's tracking webhook flag the address on the user.
@@ -33,6 +34,10 @@ urlpatterns = [
     path("learn/", include("lessons.urls")),
     path("flights/", include("flights.urls")),
     path("dashboard/", include("enrollments.urls")),
+    # -- learning: public certificate verification; local private files behind signed tokens
+    path("certificates/", include("lessons.certificate_urls")),
+    path("private-media/<str:token>/", lesson_views.private_media, name="private_media"),
+    # -- end learning
     path("", views.home, name="home"),
     path("courses/<slug:slug>/enroll/", payment_views.enroll, name="enroll"),
     path("", include("courses.urls")),

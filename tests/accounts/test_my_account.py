@@ -112,8 +112,7 @@ def test_delete_anonymises_the_person_and_keeps_their_records(client, student, p
     assert not student.groups.exists()
     assert not EmailAddress.objects.filter(user=student).exists()
     assert not Authenticator.objects.filter(user=student).exists()
-    # The other device is logged out as well.
-    assert not any(s.get_decoded().get("_auth_user_id") == str(student.pk) for s in Session.objects.all())
+    # The other device is logged out as well (its session's auth hash no longer matches).
     assert other_device.get(ME).status_code == 302
     # Records stay, pointing at the anonymised row.
     enrollment.refresh_from_db()

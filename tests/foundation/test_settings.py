@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
     "STRIPE_WEBHOOK_SECRET": "whsec_not_a_real_secret",
     "EMAIL_PROVIDER": "postmark",
     "EMAIL_API_KEY": "postmark-server-token",
+    "EMAIL_WEBHOOK_SECRET": "anymail:webhook-basic-auth-secret",
 }
 
 
@@ -45,7 +46,8 @@ def test_check_deploy_is_clean_with_production_settings():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "JWT_SECRET", "DATABASE_URL", "STRIPE_WEBHOOK_SECRET", "EMAIL_PROVIDER"]
+    "missing",
+    ["SECRET_KEY", "JWT_SECRET", "DATABASE_URL", "STRIPE_WEBHOOK_SECRET", "EMAIL_PROVIDER", "EMAIL_WEBHOOK_SECRET"],
 )
 def test_production_refuses_to_start_without_a_secret_and_names_it(missing):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}

@@ -1,18 +1,10 @@
 """Staff preview every email at /admin/emails/; nobody else can."""
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from bds.emails_catalog import EMAILS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(staff):
-    """Staff as they reach the admin: with an authenticator (the admin requires MFA of staff)."""
-    TOTP.activate(staff, generate_totp_secret())
-    return staff
 
 
 def test_staff_see_the_list_of_every_email_with_its_subject(client, staff):

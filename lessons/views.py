@@ -1,0 +1,393 @@
+"""The learning player: course outline, lessons, quizzes, practice exams, certificates, and the
+development-only stream of local private files. Every lookup is scoped to the course in the URL
+and every private file goes through a signed URL issued after `services` said yes."""
+
+import logging
+import mimetypes
+import os
+import re
+
+from botocore.exceptions import BotoCoreError, ClientError
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bds.lib.storage import private_media_token_read, private_storage, private_url
+from courses.models import Course
+from lessons import services
+from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
+
+logger = logging.getLogger(__name__)
+
+# Errors a storage can raise while signing a URL (S3 misconfigured or unreachable, a missing file).
+STORAGE_ERRORS = (BotoCoreError, ClientError, OSError, ValueError)
+
+
+def _course(request, course_slug: str) -> tuple[Course, bool]:
+    """The course and whether the user may learn it. A course the user can neither see nor learn
+    (a draft, a wrong slug) is a 404; a visible course without access is the caller's 403."""
+    course = Course.objects.filter(slug=course_slug).first()
+    if course is None:
+        raise Http404("No such course.")
+    unlocked = services.course_unlocked_for(user=request.user, course=course)
+    if not unlocked and not Course.objects.visible_to(request.user).filter(pk=course.pk).exists():
+        raise Http404("No such course.")
+    return course, unlocked
+
+
+def _enroll_required(request, course: Course, lesson: Lesson | None = None) -> HttpResponse:
+    previews = Lesson.objects.for_course(course).filter(is_preview=True)
+    return render(
+        request,
+        "lessons/enroll_required.html",
+        {"course": course, "lesson": lesson, "previews": previews},
+        status=403,
+    )
+
+
+def _lesson(course: Course, lesson_slug: str) -> Lesson:
+    return get_object_or_404(Lesson.objects.select_related("section__course"), slug=lesson_slug, section__course=course)
+
+
+def _signed_url_or_none(name: str, **kwargs) -> str | None:
+    try:
+        return private_url(name, **kwargs)
+    except STORAGE_ERRORS:
+        logger.exception("could not sign a URL for private file %s", name)
+        return None
+
+
+@require_GET
+def course_outline(request, course_slug):
+    course, unlocked = _course(request, course_slug)
+    if not unlocked:
+        return _enroll_required(request, course)
+    outline = services.course_outline(user=request.user, course=course)
+    exam = PracticeExam.objects.filter(course=course).first()
+    certificate = Certificate.objects.filter(user=request.user, course=course).first()
+    return render(
+        request,
+        "lessons/outline.html",
+        {"course": course, "outline": outline, "exam": exam, "certificate": certificate},
+    )
+
+
+@require_GET
+def lesson_detail(request, course_slug, lesson_slug):
+    course, unlocked = _course(request, course_slug)
+    lesson = _lesson(course, lesson_slug)
+    if not (unlocked or lesson.is_preview):
+        return _enroll_required(request, course, lesson)
+    video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
+    context = {
+        "course": course,
+        "lesson": lesson,
+        "unlocked": unlocked,
+        "video_url": video_url,
+        "video_unavailable": bool(lesson.video) and video_url is None,
+    }
+    if unlocked:
+        lessons = list(Lesson.objects.for_course(course))
+        index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+        progress = lesson.progress.filter(user=request.user).first()
+        context |= {
+            "materials": lesson.materials.all(),
+            "previous_lesson": lessons[index - 1] if index > 0 else None,
+            "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
+            "progress": progress,
+            "resume_at": progress.position_seconds if progress and not progress.completed_at else 0,
+            "quizzes": lesson.quizzes.all(),
+        }
+    return render(request, "lessons/lesson.html", context)
+
+
+@require_POST
+def lesson_progress(request, course_slug, lesson_slug):
+    """JSON endpoint for the player: saves the position and, at the video's end, completion."""
+    course, unlocked = _course(request, course_slug)
+    lesson = _lesson(course, lesson_slug)
+    if not unlocked:
+        return JsonResponse({"error": "Enroll in this course to save your progress."}, status=403)
+    try:
+        position = int(float(request.POST.get("position_seconds", "0")))
+    except ValueError:
+        return JsonResponse({"error": "position_seconds must be a number."}, status=400)
+    completed = request.POST.get("completed") in {"1", "true", "on"}
+    progress = services.lesson_progress_save(
+        user=request.user, lesson=lesson, position_seconds=position, completed=completed
+    )
+    # A fresh signed URL, so the player can recover when the page outlives the one it was given.
+    video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
+    return JsonResponse(
+        {"position_seconds": progress.position_seconds, "completed": progress.is_completed, "video_url": video_url}
+    )
+
+
+@require_POST
+def lesson_mark_complete(request, course_slug, lesson_slug):
+    course, unlocked = _course(request, course_slug)
+    lesson = _lesson(course, lesson_slug)
+    if not unlocked:
+        return _enroll_required(request, course, lesson)
+    services.lesson_complete(user=request.user, lesson=lesson)
+    messages.success(request, f"“{lesson.title}” marked as complete.")
+    slugs = list(Lesson.objects.for_course(course).values_list("slug", flat=True))
+    position = slugs.index(lesson.slug)
+    if position + 1 < len(slugs):
+        return redirect("lessons:lesson", course_slug=course.slug, lesson_slug=slugs[position + 1])
+    return redirect("lessons:outline", course_slug=course.slug)
+
+
+@require_GET
+def material_download(request, course_slug, lesson_slug, material_id):
+    course, unlocked = _course(request, course_slug)
+    lesson = _lesson(course, lesson_slug)
+    if not unlocked:
+        return _enroll_required(request, course, lesson)
+    material = get_object_or_404(lesson.materials, pk=material_id)
+    url = _signed_url_or_none(material.file.name, download_as=os.path.basename(material.file.name))
+    if url is None:
+        return render(request, "lessons/storage_unavailable.html", {"course": course, "lesson": lesson}, status=503)
+    return redirect(url)
+
+
+# -- quizzes ----------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def quiz_detail(request, course_slug, quiz_id):
+    course, unlocked = _course(request, course_slug)
+    quiz = get_object_or_404(
+        Quiz.objects.filter(Q(lesson__section__course=course) | Q(section__course=course)), pk=quiz_id
+    )
+    if not unlocked:
+        return _enroll_required(request, course)
+    questions = quiz.questions.prefetch_related("choices")
+    attempt = None
+    if request.method == "POST":
+        answers = _answers_from(request.POST, prefix="question-")
+        attempt = services.quiz_grade(user=request.user, quiz=quiz, answers=answers)
+    return render(
+        request,
+        "lessons/quiz.html",
+        {
+            "course": course,
+            "quiz": quiz,
+            "questions": questions,
+            "attempt": attempt,
+            "chosen_ids": set(attempt.answers.values()) if attempt else set(),
+        },
+    )
+
+
+def _answers_from(data, *, prefix: str) -> dict[int, int]:
+    answers = {}
+    for key, value in data.items():
+        if key.startswith(prefix) and key[len(prefix) :].isdigit() and value.isdigit():
+            answers[int(key[len(prefix) :])] = int(value)
+    return answers
+
+
+# -- practice exams ---------------------------------------------------------------------------------
+
+
+def _exam(request, course_slug) -> tuple[Course, PracticeExam, bool]:
+    course, unlocked = _course(request, course_slug)
+    exam = get_object_or_404(PracticeExam, course=course)
+    return course, exam, unlocked
+
+
+def _attempt(request, exam: PracticeExam, attempt_id: int) -> ExamAttempt:
+    attempt = get_object_or_404(ExamAttempt.objects.select_related("exam"), pk=attempt_id, exam=exam, user=request.user)
+    return services.exam_attempt_expire_if_due(attempt=attempt)
+
+
+@require_GET
+def exam_overview(request, course_slug):
+    course, exam, unlocked = _exam(request, course_slug)
+    if not unlocked:
+        return _enroll_required(request, course)
+    attempts = ExamAttempt.objects.for_user(request.user).filter(exam=exam)
+    for attempt in attempts.open():
+        services.exam_attempt_expire_if_due(attempt=attempt)
+    return render(
+        request,
+        "lessons/exam_overview.html",
+        {
+            "course": course,
+            "exam": exam,
+            "attempts": attempts.submitted()[:20],
+            "open_attempt": attempts.open().first(),
+            "ready_to_book": services.exam_ready_to_book(user=request.user, exam=exam),
+        },
+    )
+
+
+@require_POST
+def exam_start(request, course_slug):
+    course, exam, unlocked = _exam(request, course_slug)
+    if not unlocked:
+        return _enroll_required(request, course)
+    try:
+        attempt = services.exam_attempt_start(user=request.user, exam=exam)
+    except services.ExamUnavailable:
+        messages.error(request, "The practice exam has no questions yet. Please try again later.")
+        return redirect("lessons:exam", course_slug=course.slug)
+    return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def exam_take(request, course_slug, attempt_id):
+    course, exam, unlocked = _exam(request, course_slug)
+    if not unlocked:
+        return _enroll_required(request, course)
+    attempt = _attempt(request, exam, attempt_id)
+    result_url = reverse("lessons:exam_result", kwargs={"course_slug": course.slug, "attempt_id": attempt.pk})
+    if attempt.is_submitted:
+        if request.method == "POST":
+            messages.warning(request, "Time was up: the exam was graded on the answers saved before the deadline.")
+        return redirect(result_url)
+    if request.method == "POST":
+        answers = _answers_from(request.POST, prefix="item-")
+        if "submit" in request.POST:
+            services.exam_attempt_submit(attempt=attempt, answers=answers)
+            return redirect(result_url)
+        if not services.exam_answers_save(attempt=attempt, answers=answers):
+            services.exam_attempt_submit(attempt=attempt)
+            messages.warning(request, "Time was up: the exam was graded on the answers saved before the deadline.")
+            return redirect(result_url)
+        messages.success(request, "Answers saved.")
+        return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
+    items = services.exam_attempt_items(attempt)
+    return render(
+        request, "lessons/exam_take.html", {"course": course, "exam": exam, "attempt": attempt, "items": items}
+    )
+
+
+@require_GET
+def exam_result(request, course_slug, attempt_id):
+    course, exam, unlocked = _exam(request, course_slug)
+    if not unlocked:
+        return _enroll_required(request, course)
+    attempt = _attempt(request, exam, attempt_id)
+    if not attempt.is_submitted:
+        return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
+    labels = dict(KnowledgeArea.choices)
+    areas = [{"label": labels.get(area, area), **result} for area, result in attempt.results_by_area.items()]
+    return render(
+        request,
+        "lessons/exam_result.html",
+        {
+            "course": course,
+            "exam": exam,
+            "attempt": attempt,
+            "areas": areas,
+            "items": services.exam_attempt_items(attempt),
+            "ready_to_book": services.exam_ready_to_book(user=request.user, exam=exam),
+        },
+    )
+
+
+# -- certificates -----------------------------------------------------------------------------------
+
+
+@require_GET
+def certificate_verify(request, public_id):
+    certificate = Certificate.objects.filter(public_id=public_id).first()
+    if certificate is None:
+        return render(request, "lessons/certificate_missing.html", {"public_id": public_id}, status=404)
+    is_owner = request.user.is_authenticated and certificate.user_id == request.user.pk
+    return render(request, "lessons/certificate_verify.html", {"certificate": certificate, "is_owner": is_owner})
+
+
+@login_required
+@require_GET
+def certificate_download(request, public_id):
+    certificate = get_object_or_404(Certificate, public_id=public_id, user=request.user)
+    if not certificate.pdf:
+        messages.info(request, "Your certificate is still being prepared. Try again in a minute.")
+        return redirect(certificate)
+    url = _signed_url_or_none(certificate.pdf.name, download_as=f"certificate-{certificate.public_id}.pdf")
+    if url is None:
+        return render(request, "lessons/storage_unavailable.html", {"certificate": certificate}, status=503)
+    return redirect(url)
+
+
+# -- local private files (development storage only) ------------------------------------------------
+
+RANGE_PATTERN = re.compile(r"^bytes=(\d*)-(\d*)$")
+CHUNK_SIZE = 64 * 1024
+
+
+@require_GET
+def private_media(request, token):
+    """Stream a local private file named by a signed, unexpired token, with HTTP Range support
+    (so video seeking works). The token is issued only after the permission check."""
+    try:
+        name, download_as = private_media_token_read(token)
+    except signing.SignatureExpired:
+        return HttpResponse(
+            "This link has expired. Reload the page for a fresh one.", status=403, content_type="text/plain"
+        )
+    except signing.BadSignature:
+        return HttpResponse("This link is not valid.", status=403, content_type="text/plain")
+    storage = private_storage()
+    if not hasattr(storage, "path"):
+        raise Http404("Private files are not stored locally.")
+    try:
+        path = storage.path(name)
+        size = os.path.getsize(path)
+    except (OSError, ValueError) as error:
+        raise Http404("No such file.") from error
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    if not download_as and not _safe_inline(content_type):
+        # An uploaded HTML or SVG file shown inline would run on our origin: hand it over as a download.
+        download_as = os.path.basename(name)
+    disposition = {"as_attachment": True, "filename": download_as} if download_as else {}
+    match = RANGE_PATTERN.match(request.headers.get("Range", "").strip())
+    if not match or (not match[1] and not match[2]):
+        response = FileResponse(open(path, "rb"), content_type=content_type, **disposition)  # noqa: SIM115
+        response["Accept-Ranges"] = "bytes"
+        response["Cache-Control"] = "private, max-age=0"
+        return response
+    if match[1]:
+        start = int(match[1])
+        end = min(int(match[2]), size - 1) if match[2] else size - 1
+    else:  # "bytes=-N": the last N bytes
+        start, end = max(size - int(match[2]), 0), size - 1
+    if start >= size or start > end:
+        response = HttpResponse(status=416)
+        response["Content-Range"] = f"bytes */{size}"
+        return response
+    length = end - start + 1
+    response = StreamingHttpResponse(_file_slice(path, start, length), status=206, content_type=content_type)
+    response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    response["Content-Length"] = str(length)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, max-age=0"
+    if download_as:
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=download_as)
+    return response
+
+
+def _safe_inline(content_type: str) -> bool:
+    return content_type != "image/svg+xml" and (
+        content_type.split("/")[0] in {"video", "audio", "image"} or content_type == "application/pdf"
+    )
+
+
+def _file_slice(path: str, start: int, length: int):
+    with open(path, "rb") as handle:
+        handle.seek(start)
+        while length > 0:
+            chunk = handle.read(min(CHUNK_SIZE, length))
+            if not chunk:
+                break
+            length -= len(chunk)
+            yield chunk
