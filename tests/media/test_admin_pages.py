@@ -3,6 +3,8 @@ the video and each material row, and posting finished uploads' tokens saves thei
 
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -70,3 +72,31 @@ def test_a_forged_key_is_refused_on_the_admin_page(client, s3_storage, ian, ians
     assert "not issued by this site" in response.content.decode()
     ians_lesson.refresh_from_db()
     assert ians_lesson.video.name == ""
+
+
+@pytest.mark.skipif(not (shutil.which("ffmpeg") and shutil.which("ffprobe")), reason="ffmpeg/ffprobe not installed")
+def test_a_directly_uploaded_video_is_processed_after_the_save(
+    client, s3_storage, ian, ians_lesson, tmp_path, django_capture_on_commit_callbacks
+):
+    clip = tmp_path / "clip.mp4"
+    subprocess.run(
+        [
+            shutil.which("ffmpeg"), "-v", "error", "-f", "lavfi", "-i", "testsrc=duration=3:size=160x120:rate=10",
+            "-pix_fmt", "yuv420p", str(clip),
+        ],
+        check=True,
+        timeout=60,
+    )  # fmt: skip
+    video = finished(ian, ians_lesson, clip.read_bytes(), "video", "clip.mp4")
+    client.force_login(ian)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:lessons_lesson_change", args=[ians_lesson.pk]),
+            lesson_form_data(ians_lesson, video__upload=video["token"]),
+        )
+    assert response.status_code == 302
+
+    ians_lesson.refresh_from_db()
+    assert ians_lesson.video.name == video["key"]
+    assert ians_lesson.duration_seconds == 3  # read by the learning app's job from the bucket
+    assert ians_lesson.poster.name
