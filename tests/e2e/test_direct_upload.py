@@ -6,6 +6,8 @@ Marked e2e; needs PostgreSQL for the live server (as the other browser tests) an
 
 import os
 import shutil
+from contextlib import contextmanager
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
@@ -44,31 +46,61 @@ pytestmark = [
 ]
 
 
-def test_fifty_megabytes_through_the_widget_reach_100_percent(
-    live_server, s3_storage, s3, moto_endpoint, ian, ians_lesson, settings, tmp_path, monkeypatch
-):
+@pytest.fixture
+def admin_browser(live_server, s3_storage, moto_endpoint, ian, settings, monkeypatch):
+    """Open Chromium logged in as Ian (with MFA) on the live server; yields `open(path)` -> page."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
     # The site's CSP lets the page talk to the bucket's origin (bds/settings.py adds the endpoint).
-    settings.SECURE_CSP = {
-        **settings.SECURE_CSP,
-        "connect-src": [*settings.SECURE_CSP["connect-src"], moto_endpoint],
-    }
-    video = tmp_path / "big-lesson.mp4"
-    video.write_bytes(os.urandom(1024 * 1024) * 50)
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "connect-src": [*settings.SECURE_CSP["connect-src"], moto_endpoint]}
     login = Client()
     login.force_login(ian)
     session = {"name": settings.SESSION_COOKIE_NAME, "value": login.cookies[settings.SESSION_COOKIE_NAME].value}
-    # Playwright runs an event loop in this thread while it is open, and Django then keys database
-    # connections to that loop's context: all database work stays outside this block.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url)
-        context.set_default_timeout(60_000)
-        context.add_cookies([session | {"url": live_server.url}])
-        page = context.new_page()
-        page.goto(f"/admin/lessons/lesson/{ians_lesson.pk}/change/")
 
-        page.set_input_files("input[name=video]", str(video))
+    @contextmanager
+    def opened(path: str, *, upload_bytes_per_second: int = 0):
+        # Playwright runs an event loop in this thread while it is open, and Django then keys
+        # database connections to that loop's context: tests do database work outside this block.
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(base_url=live_server.url)
+            context.set_default_timeout(60_000)
+            context.add_cookies([session | {"url": live_server.url}])
+            page = context.new_page()
+            if upload_bytes_per_second:
+                devtools = context.new_cdp_session(page)
+                devtools.send("Network.enable")
+                devtools.send(
+                    "Network.emulateNetworkConditions",
+                    {
+                        "offline": False,
+                        "latency": 0,
+                        "downloadThroughput": -1,
+                        "uploadThroughput": upload_bytes_per_second,
+                    },
+                )
+            page.goto(path)
+            yield page
+            page.wait_for_load_state("networkidle")
+            browser.close()
+
+    return opened
+
+
+@pytest.fixture
+def big_video(tmp_path):
+    video = tmp_path / "big-lesson.mp4"
+    video.write_bytes(os.urandom(1024 * 1024) * 50)
+    return video
+
+
+def part_number(url: str) -> int | None:
+    values = parse_qs(urlsplit(url).query).get("partNumber")
+    return int(values[0]) if values else None
+
+
+def test_fifty_megabytes_through_the_widget_reach_100_percent(admin_browser, s3, ians_lesson, big_video):
+    with admin_browser(f"/admin/lessons/lesson/{ians_lesson.pk}/change/") as page:
+        page.set_input_files("input[name=video]", str(big_video))
         status = page.locator("[data-upload-text]").first
         status.filter(has_text="Uploaded big-lesson.mp4").wait_for(timeout=120_000)
         assert "100%" in status.inner_text()
@@ -78,10 +110,47 @@ def test_fifty_megabytes_through_the_widget_reach_100_percent(
 
         page.get_by_role("button", name="Save", exact=True).click()
         page.wait_for_url("**/admin/lessons/lesson/")
-        page.wait_for_load_state("networkidle")
-        browser.close()
 
     lesson = Lesson.objects.get(pk=ians_lesson.pk)
     assert lesson.video.name.startswith(f"videos/{lesson.section.course.slug}/{lesson.pk}/")
     head = s3.head_object(Bucket=media.BUCKET, Key=f"private/{lesson.video.name}")
     assert head["ContentLength"] == FIFTY_MB
+
+
+def test_after_a_reload_the_same_file_resumes_with_the_missing_parts(admin_browser, s3, ians_lesson, big_video):
+    before, after = [], []
+    with admin_browser(f"/admin/lessons/lesson/{ians_lesson.pk}/change/", upload_bytes_per_second=8 * 1024**2) as page:
+        page.on("requestfinished", lambda request: part_number(request.url) and before.append(part_number(request.url)))
+        page.set_input_files("input[name=video]", str(big_video))
+        for _ in range(1200):  # until two parts are in the bucket (at most two minutes)
+            if len(before) >= 2:
+                break
+            page.wait_for_timeout(100)
+        assert len(before) >= 2
+        page.reload()
+        page.locator("[data-upload-text]").first.filter(has_text="Choose the same file to resume").wait_for()
+        done_before = list(before)
+        page.on("request", lambda request: part_number(request.url) and after.append(part_number(request.url)))
+        page.set_input_files("input[name=video]", str(big_video))
+        status = page.locator("[data-upload-text]").first
+        status.filter(has_text="Uploaded big-lesson.mp4").wait_for(timeout=120_000)
+        token = page.input_value("input[name=video__upload]")
+
+    assert token
+    assert not set(after) & set(done_before), (done_before, after)  # finished parts were not sent again
+    assert len(set(after)) < 7
+    key = next(item["Key"] for item in s3.list_objects_v2(Bucket=media.BUCKET)["Contents"])
+    assert s3.get_object(Bucket=media.BUCKET, Key=key)["Body"].read() == big_video.read_bytes()
+
+
+def test_cancel_aborts_the_multipart_upload(admin_browser, s3, ians_lesson, big_video):
+    with admin_browser(f"/admin/lessons/lesson/{ians_lesson.pk}/change/", upload_bytes_per_second=2 * 1024**2) as page:
+        page.set_input_files("input[name=video]", str(big_video))
+        page.locator("[data-upload-text]").first.filter(has_text="Uploading big-lesson.mp4").wait_for()
+        assert len(s3.list_multipart_uploads(Bucket=media.BUCKET).get("Uploads", [])) == 1
+        page.get_by_role("button", name="Cancel upload").click()
+        page.locator("[data-upload-text]").first.filter(has_text="Upload cancelled.").wait_for()
+        assert page.input_value("input[name=video__upload]") == ""
+
+    assert s3.list_multipart_uploads(Bucket=media.BUCKET).get("Uploads", []) == []
+    assert "Contents" not in s3.list_objects_v2(Bucket=media.BUCKET)
