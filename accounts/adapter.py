@@ -1,5 +1,6 @@
 """How allauth fits this site: branded emails sent after commit, new students, login lockout text."""
 
+import secrets
 from datetime import timedelta
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -58,7 +59,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return settings.EMAIL_FROM_ADDRESS
 
     def pre_authenticate(self, request, **credentials) -> None:
-        """As allauth's, but a locked-out person is told when they may try again."""
+        """As allauth's, but a locked-out person is told when they may try again, and logging in
+        fails closed while the cache that keeps the failed-attempt counters is unreachable: the
+        rest of the site degrades gracefully without Redis, brute-force protection must not."""
+        if not _cache_answers():
+            raise ValidationError(
+                "Logging in is briefly unavailable while we fix a technical problem. Please try again in a minute.",
+                code="login_temporarily_unavailable",
+            )
         try:
             super().pre_authenticate(request, **credentials)
         except ValidationError:
@@ -86,3 +94,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if latest is None:
             return None
         return timezone.now() + timedelta(seconds=max(0, latest - timezone.now().timestamp()))
+
+
+def _cache_answers() -> bool:
+    """Whether the cache stores and returns a value (errors are swallowed by django-redis)."""
+    probe = f"login-probe:{secrets.token_hex(8)}"
+    cache.set(probe, "1", 5)
+    answered = cache.get(probe) == "1"
+    cache.delete(probe)
+    return answered

@@ -8,10 +8,21 @@ and deleted files are removed after commit (and invalidated on the CDN)."""
 
 from django import forms
 from django.contrib import admin
+from django.db.models import Q
 
-from courses.admin import InstructorScopedAdmin, ScopedInline, SectionAdmin, sections_editable_by
-from courses.models import Section
-from lessons.models import Lesson, Material
+from courses.admin import InstructorScopedAdmin, ScopedInline, SectionAdmin, courses_taught_by, sections_editable_by
+from courses.models import Section, is_school_staff
+from lessons.models import (
+    Certificate,
+    ExamChoice,
+    ExamQuestion,
+    Lesson,
+    Material,
+    PracticeExam,
+    Quiz,
+    QuizChoice,
+    QuizQuestion,
+)
 from lessons.widgets import DirectUploadAdminMixin
 
 
@@ -86,6 +97,9 @@ class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("section__course")
 
+    # A new video's duration and poster come from lessons.services.lesson_video_process_later, queued
+    # after commit by DirectUploadAdminMixin.save_model (and save_formset, for the section page's rows).
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section":
             # Only sections of the user's own courses; their labels name the course, hence the join.
@@ -106,3 +120,93 @@ admin.site.unregister(Section)
 @admin.register(Section)
 class SectionWithLessonsAdmin(DirectUploadAdminMixin, SectionAdmin):
     inlines = [LessonInline]
+
+
+# -- quizzes, the practice exam bank and certificates ---------------------------------------------
+
+
+class QuizQuestionInline(ScopedInline, admin.StackedInline):
+    model = QuizQuestion
+    fields = ["order", "text", "explanation"]
+    ordering = ["order"]
+    extra = 1
+    show_change_link = True  # the choices are edited on the question's own page
+
+
+@admin.register(Quiz)
+class QuizAdmin(InstructorScopedAdmin):
+    list_display = ["title", "lesson", "section", "pass_percent"]
+    list_select_related = ["lesson", "section"]
+    search_fields = ["title"]
+    raw_id_fields = ["lesson", "section"]
+    inlines = [QuizQuestionInline]
+
+    def scope(self, request, queryset):
+        # A quiz hangs off a lesson or a section: in scope when either belongs to a course taught.
+        if is_school_staff(request.user):
+            return queryset
+        taught = courses_taught_by(request.user)
+        return queryset.filter(Q(lesson__section__course__in=taught) | Q(section__course__in=taught))
+
+
+class QuizChoiceInline(ScopedInline, admin.TabularInline):
+    model = QuizChoice
+    fields = ["order", "text", "is_correct"]
+    ordering = ["order"]
+    extra = 3
+
+
+@admin.register(QuizQuestion)
+class QuizQuestionAdmin(InstructorScopedAdmin):
+    list_display = ["__str__", "quiz", "order"]
+    list_select_related = ["quiz"]
+    raw_id_fields = ["quiz"]
+    inlines = [QuizChoiceInline]
+
+    def scope(self, request, queryset):
+        if is_school_staff(request.user):
+            return queryset
+        taught = courses_taught_by(request.user)
+        return queryset.filter(Q(quiz__lesson__section__course__in=taught) | Q(quiz__section__course__in=taught))
+
+
+class ExamChoiceInline(admin.TabularInline):
+    model = ExamChoice
+    fields = ["label", "text", "is_correct"]
+    extra = 3
+    max_num = 3
+
+
+@admin.register(ExamQuestion)
+class ExamQuestionAdmin(admin.ModelAdmin):
+    """The shared Part 107 bank: school staff maintain it (model permissions decide who)."""
+
+    list_display = ["__str__", "area", "is_active"]
+    list_filter = ["area", "is_active"]
+    search_fields = ["text", "key"]
+    inlines = [ExamChoiceInline]
+
+
+@admin.register(PracticeExam)
+class PracticeExamAdmin(InstructorScopedAdmin):
+    course_path = "course"
+    list_display = ["title", "course", "question_count", "time_limit_minutes", "pass_percent"]
+    list_select_related = ["course"]
+    raw_id_fields = ["course"]
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Issued by the completion workflow only; staff look them up, nobody edits one by hand."""
+
+    list_display = ["public_id", "full_name", "course_title", "issued_at", "emailed_at"]
+    list_select_related = ["user", "course"]
+    search_fields = ["public_id", "full_name", "user__email", "course_title"]
+    date_hierarchy = "issued_at"
+    readonly_fields = [field.name for field in Certificate._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

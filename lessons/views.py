@@ -7,7 +7,6 @@ import mimetypes
 import os
 import re
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -18,7 +17,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bds.lib.storage import private_media_token_read, private_storage, private_url
+from bds.lib.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
 from courses.models import Course
 from lessons import services
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
@@ -26,7 +25,6 @@ from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, Prac
 logger = logging.getLogger(__name__)
 
 # Errors a storage can raise while signing a URL (S3 misconfigured or unreachable, a missing file).
-STORAGE_ERRORS = (BotoCoreError, ClientError, OSError, ValueError)
 
 
 def _course(request, course_slug: str) -> tuple[Course, bool]:

@@ -18,8 +18,11 @@ from ninja.throttling import SimpleRateThrottle
 
 from accounts.tokens import TokenError, access_token_user, token_pair_issue, token_refresh, token_revoke
 from bds.api.problems import problem_response
+from bds.lib.storage import STORAGE_ERRORS, private_url, private_url_expiry_seconds
 from courses.models import Course
 from enrollments.models import Enrollment
+from lessons import services as lesson_services
+from lessons.models import Lesson
 
 logger = logging.getLogger(__name__)
 
@@ -127,9 +130,12 @@ def on_not_found(request, exc):
     return problem_response(status=404, slug="not-found", title="Not found")
 
 
+HTTP_ERROR_SLUGS = {400: "bad-request", 403: "forbidden", 404: "not-found", 503: "unavailable"}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return problem_response(status=exc.status_code, slug="error", title=str(exc))
+    return problem_response(status=exc.status_code, slug=HTTP_ERROR_SLUGS.get(exc.status_code, "error"), title=str(exc))
 
 
 @api.exception_handler(Exception)
@@ -219,10 +225,28 @@ class MeOut(Schema):
     date_joined: str
 
 
+class ProgressOut(Schema):
+    completed_lessons: int
+    required_lessons: int
+    percent: int
+
+
 class EnrollmentOut(Schema):
     course: CourseOut
     status: str
     enrolled_at: str
+    progress: ProgressOut
+
+
+class LessonCompletedOut(Schema):
+    lesson_id: int
+    completed_at: str
+    course_progress: ProgressOut
+
+
+class MediaOut(Schema):
+    url: str
+    expires_in: int
 
 
 class CatalogFilters(Schema):
@@ -248,22 +272,6 @@ def _course_out(course: Course) -> dict:
         "estimated_hours": course.estimated_hours,
         "url": f"{settings.SITE_URL}{course.get_absolute_url()}",
     }
-
-
-def _catalog_filter(courses, filters: CatalogFilters):
-    if filters.q:
-        courses = courses.filter(title__icontains=filters.q)
-    if filters.category:
-        courses = courses.filter(category__slug=filters.category)
-    if filters.level:
-        courses = courses.filter(level=filters.level)
-    if filters.format:
-        courses = courses.filter(format=filters.format)
-    if filters.price == "free":
-        courses = courses.filter(price=0)
-    elif filters.price == "paid":
-        courses = courses.filter(price__gt=0)
-    return courses.order_by("title")
 
 
 # -- auth endpoints -------------------------------------------------------------------------------
@@ -297,23 +305,19 @@ def auth_logout(request, payload: LogoutIn):
 @api.get("/courses", response=CoursePage, auth=None)
 def courses_list(request, filters: Query[CatalogFilters]):
     """Published courses, filtered like the website's catalog, 20 a page."""
-    courses = _catalog_filter(Course.objects.published(), filters)
+    courses = Course.objects.for_catalog(
+        q=filters.q, category=filters.category, level=filters.level, format=filters.format, price=filters.price
+    )
     count = courses.count()
     pages = max(1, math.ceil(count / PAGE_SIZE))
     page = min(max(filters.page, 1), pages)
-    items = courses.select_related("category")[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    items = courses[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     return {"count": count, "page": page, "pages": pages, "items": [_course_out(course) for course in items]}
 
 
 @api.get("/courses/{slug}", response=CourseDetailOut, auth=None)
 def courses_detail(request, slug: str):
-    course = (
-        Course.objects.published()
-        .select_related("category")
-        .prefetch_related("instructors__user", "prerequisites", "sections__lessons")
-        .filter(slug=slug)
-        .first()
-    )
+    course = Course.objects.published().for_course_page().filter(slug=slug).first()
     if course is None:
         raise Http404
     return _course_out(course) | {
@@ -355,14 +359,71 @@ def me(request):
     }
 
 
+def _progress_out(done: int, total: int) -> dict:
+    return {
+        "completed_lessons": done,
+        "required_lessons": total,
+        "percent": round(100 * done / total) if total else 100,
+    }
+
+
 @api.get("/me/enrollments", response=list[EnrollmentOut], auth=bearer)
 def me_enrollments(request):
-    enrollments = Enrollment.objects.for_user(request.auth).select_related("course__category").order_by("-created_at")
+    """My enrollments, newest first, with progress through each course's required lessons."""
+    enrollments = list(
+        Enrollment.objects.for_user(request.auth).select_related("course__category").order_by("-created_at")
+    )
+    progress = lesson_services.course_progress_by_course(
+        user=request.auth, course_ids=[enrollment.course_id for enrollment in enrollments]
+    )
     return [
         {
             "course": _course_out(enrollment.course),
             "status": enrollment.status,
             "enrolled_at": enrollment.created_at.isoformat(),
+            "progress": _progress_out(*progress[enrollment.course_id]),
         }
         for enrollment in enrollments
     ]
+
+
+def _lesson_unlocked(request, lesson_id: int) -> Lesson:
+    """The lesson if this user may open it (enrolled, or a preview); 404 or 403 otherwise."""
+    lesson = Lesson.objects.select_related("section__course").filter(pk=lesson_id).first()
+    if lesson is None or not lesson.section.course.is_public:
+        raise Http404
+    if not (lesson.is_preview or lesson_services.course_unlocked_for(user=request.auth, course=lesson.section.course)):
+        raise HttpError(403, "Enroll in this course to open its lessons.")
+    return lesson
+
+
+@api.post("/me/lessons/{lesson_id}/complete", response=LessonCompletedOut, auth=bearer)
+def me_lesson_complete(request, lesson_id: int):
+    """Mark a lesson complete, as the player's button does (completing a course issues its certificate)."""
+    lesson = _lesson_unlocked(request, lesson_id)
+    if not lesson_services.course_unlocked_for(user=request.auth, course=lesson.section.course):
+        raise HttpError(403, "Enroll in this course to record progress.")
+    progress = lesson_services.lesson_complete(user=request.auth, lesson=lesson)
+    course_id = lesson.section.course_id
+    done, total = lesson_services.course_progress_by_course(user=request.auth, course_ids=[course_id])[course_id]
+    return {
+        "lesson_id": lesson.pk,
+        "completed_at": progress.completed_at.isoformat(),
+        "course_progress": _progress_out(done, total),
+    }
+
+
+@api.get("/me/lessons/{lesson_id}/media", response=MediaOut, auth=bearer)
+def me_lesson_media(request, lesson_id: int):
+    """A short-lived signed URL for the lesson's video, issued only after the access check."""
+    lesson = _lesson_unlocked(request, lesson_id)
+    if not lesson.video:
+        raise Http404
+    try:
+        url = private_url(lesson.video.name)
+    except STORAGE_ERRORS as error:
+        logger.warning("could not sign the video of lesson %s: %s", lesson.pk, error)
+        raise HttpError(503, "The video is temporarily unavailable.") from error
+    if url.startswith("/"):
+        url = settings.SITE_URL + url
+    return {"url": url, "expires_in": private_url_expiry_seconds()}

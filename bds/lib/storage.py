@@ -12,6 +12,7 @@ Three ways a private file is signed, chosen by the configured private storage:
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import FileSystemStorage, storages
@@ -21,6 +22,8 @@ from django.urls import reverse
 from django.utils.functional import LazyObject, empty
 
 PRIVATE_MEDIA_SALT = "bds.private-media"
+# What signing or reaching the store can raise when S3 (or its credentials) is unavailable.
+STORAGE_ERRORS = (BotoCoreError, ClientError, OSError, ValueError)
 
 
 class PrivateStorage(LazyObject):

@@ -38,3 +38,27 @@ def published_course(django_user_model):
     section = Section.objects.create(course=course, title="Airspace", order=1)
     Lesson.objects.create(section=section, title="Class B airspace", slug="class-b", order=1, is_preview=True)
     return course
+
+
+@pytest.fixture
+def category_factory(published_course):
+    """Enroll a user in n more published courses, each with a section and a lesson."""
+    from enrollments.models import Enrollment
+
+    counter = iter(range(1000))
+
+    def make(user, n: int):
+        for _ in range(n):
+            index = next(counter)
+            course = Course.objects.create(
+                slug=f"extra-{index}",
+                title=f"Extra {index}",
+                summary="More.",
+                category=published_course.category,
+                status=Course.Status.PUBLISHED,
+            )
+            section = Section.objects.create(course=course, title="One", order=1)
+            Lesson.objects.create(section=section, title=f"L{index}", slug=f"extra-lesson-{index}", order=1)
+            Enrollment.objects.create(user=user, course=course, status=Enrollment.Status.ACTIVE)
+
+    return make

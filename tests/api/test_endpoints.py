@@ -61,3 +61,82 @@ def test_nul_bytes_in_a_query_are_a_clear_400_not_a_database_error(client, publi
     response = client.get("/api/v1/courses", {"q": "part\x00107"})
     assert response.status_code == 400
     assert client.get("/courses/", {"q": "\x00"}).status_code == 400
+
+
+def _auth(tokens) -> dict:
+    return {"Authorization": f"Bearer {tokens['access_token']}"}
+
+
+@pytest.fixture
+def enrolled(api_user, published_course):
+    return Enrollment.objects.create(user=api_user, course=published_course, status=Enrollment.Status.ACTIVE)
+
+
+def test_my_enrollments_carry_progress(client, tokens, enrolled, published_course):
+    from lessons.models import Lesson, LessonProgress
+
+    lesson = Lesson.objects.get(slug="class-b")
+    Lesson.objects.create(section=lesson.section, title="Class C", slug="class-c", order=2)
+    LessonProgress.objects.create(user=enrolled.user, lesson=lesson, completed_at="2026-11-20T10:00:00Z")
+    [item] = client.get("/api/v1/me/enrollments", headers=_auth(tokens)).json()
+    assert item["progress"] == {"completed_lessons": 1, "required_lessons": 2, "percent": 50}
+
+
+def test_enrollments_list_runs_a_fixed_number_of_queries(client, tokens, api_user, category_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/me/enrollments", headers=_auth(tokens)).status_code == 200
+        return len(queries)
+
+    category_factory(api_user, 1)
+    one = count()
+    category_factory(api_user, 8)
+    assert count() == one
+
+
+def test_completing_a_lesson_records_progress(client, tokens, enrolled):
+    from lessons.models import Lesson, LessonProgress
+
+    lesson = Lesson.objects.get(slug="class-b")
+    response = client.post(f"/api/v1/me/lessons/{lesson.pk}/complete", headers=_auth(tokens))
+    assert response.status_code == 200, response.content
+    assert response.json()["course_progress"]["percent"] == 100
+    assert LessonProgress.objects.get(user=enrolled.user, lesson=lesson).completed_at is not None
+
+
+def test_lessons_of_a_course_i_am_not_enrolled_in_are_refused(client, tokens, published_course):
+    from lessons.models import Lesson
+
+    lesson = Lesson.objects.create(
+        section=published_course.sections.get(), title="Locked", slug="locked", order=5, video="videos/locked.mp4"
+    )
+    complete = client.post(f"/api/v1/me/lessons/{lesson.pk}/complete", headers=_auth(tokens))
+    assert complete.status_code == 403
+    assert complete.json()["type"].endswith("problem/forbidden")
+    media = client.get(f"/api/v1/me/lessons/{lesson.pk}/media", headers=_auth(tokens))
+    assert media.status_code == 403
+    assert "url" not in media.json()
+
+
+def test_media_is_a_short_lived_signed_url_for_enrolled_students(client, tokens, enrolled, settings):
+    from django.core.files.base import ContentFile
+
+    from lessons.models import Lesson
+
+    lesson = Lesson.objects.get(slug="class-b")
+    lesson.video.save("class-b.mp4", ContentFile(b"\x00\x00\x00\x18ftypmp42"))
+    response = client.get(f"/api/v1/me/lessons/{lesson.pk}/media", headers=_auth(tokens))
+    assert response.status_code == 200
+    body = response.json()
+    assert body["expires_in"] == settings.PRIVATE_URL_EXPIRY_SECONDS
+    assert body["url"].startswith(f"{settings.SITE_URL}/private-media/")
+    streamed = client.get(body["url"].removeprefix(settings.SITE_URL))
+    assert streamed.status_code == 200
+    assert b"".join(streamed.streaming_content).startswith(b"\x00\x00\x00\x18ftyp")
+
+
+def test_an_unknown_lesson_is_404(client, tokens):
+    assert client.get("/api/v1/me/lessons/999999/media", headers=_auth(tokens)).status_code == 404
