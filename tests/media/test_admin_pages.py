@@ -100,3 +100,24 @@ def test_a_directly_uploaded_video_is_processed_after_the_save(
     assert ians_lesson.video.name == video["key"]
     assert ians_lesson.duration_seconds == 3  # read by the learning app's job from the bucket
     assert ians_lesson.poster.name
+
+
+def test_a_new_video_is_queued_for_processing_once(
+    client, s3_storage, ian, ians_lesson, monkeypatch, django_capture_on_commit_callbacks
+):
+    from lessons import services
+
+    queued = []
+    monkeypatch.setattr(services, "lesson_video_process_later", lambda lesson_id: queued.append(lesson_id))
+    video = finished(ian, ians_lesson, b"\x00video", "video", "clip.mp4")
+    client.force_login(ian)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:lessons_lesson_change", args=[ians_lesson.pk]),
+            lesson_form_data(ians_lesson, video__upload=video["token"]),
+        )
+    assert queued == [ians_lesson.pk]
+
+    with django_capture_on_commit_callbacks(execute=True):  # saved again without a new file: nothing queued
+        client.post(reverse("admin:lessons_lesson_change", args=[ians_lesson.pk]), lesson_form_data(ians_lesson))
+    assert queued == [ians_lesson.pk]
