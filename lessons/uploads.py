@@ -342,7 +342,7 @@ def _uploaded_parts(storage, *, key: str, upload_id: str) -> list[dict]:
         marker = int(page["NextPartNumberMarker"])
 
 
-def _plan(grant_size: int, part_size: int) -> int:
+def _part_count(grant_size: int, part_size: int) -> int:
     return max(1, math.ceil(grant_size / part_size))
 
 
@@ -387,7 +387,7 @@ def multipart_upload_start(
     )
     upload_id = created["UploadId"]
     part_size = part_size_for(size)
-    part_count = _plan(size, part_size)
+    part_count = _part_count(size, part_size)
     grant = UploadGrant(
         user_id=user.pk,
         name=name,
@@ -415,7 +415,7 @@ def multipart_upload_part_urls(*, user, token: str) -> dict:
     storage = upload_storage()
     key = object_key(storage, grant.name)
     part_size = part_size_for(grant.size)
-    part_count = _plan(grant.size, part_size)
+    part_count = _part_count(grant.size, part_size)
     uploaded = _uploaded_parts(storage, key=key, upload_id=grant.upload_id)
     expected_sizes = {
         n: part_size if n < part_count else grant.size - part_size * (part_count - 1) for n in range(1, part_count + 1)
@@ -471,16 +471,21 @@ def multipart_upload_abort(*, user, token: str) -> None:
     logger.info("direct upload aborted: user %s, key %s", user.pk, grant.name)
 
 
-def upload_token_verify(*, user, token: str, kind: str, course_id: int, lesson_id: int | None) -> UploadGrant:
+def upload_token_verify(*, user, token: str, kind: str, course_id: int | None, lesson_id: int | None) -> UploadGrant:
     """Whether the file behind `token` may become the `kind` file of that lesson (or a new one in that
     course): issued to this user for this course, kind and lesson, still permitted, and the object
-    exists in the bucket with the size announced and within the limit. Raises UploadRefused."""
+    exists in the bucket with the size announced and within the limit. Raises UploadRefused.
+
+    `course_id` None means the row's course is not known yet (a material added on the page that
+    creates its lesson); the token's own course must then still be the user's to edit."""
     grant = upload_token_read(token, user=user)
     if grant.kind != kind:
         raise UploadRefused(f"This upload was made for a {grant.kind}, not a {kind}.")
-    if grant.course_id != course_id or (grant.lesson_id is not None and grant.lesson_id != lesson_id):
+    if (course_id is not None and grant.course_id != course_id) or (
+        grant.lesson_id is not None and grant.lesson_id != lesson_id
+    ):
         raise UploadRefused("This upload was made for another lesson; please upload the file here again.")
-    if not _course_permitted(user=user, course_id=course_id):
+    if not _course_permitted(user=user, course_id=grant.course_id):
         raise UploadRefused("You cannot upload files to this course.")
     storage = upload_storage()
     try:

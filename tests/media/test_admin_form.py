@@ -233,3 +233,25 @@ def test_deleting_a_lesson_deletes_its_files(s3_storage, s3, ian, ians_lesson, d
     with django_capture_on_commit_callbacks(execute=True):
         LessonAdmin(Lesson, AdminSite()).delete_model(request, ians_lesson)
     assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)
+
+
+def test_a_material_for_a_lesson_being_created_is_accepted_for_its_course(s3_storage, ian, ada, ians_lesson):
+    section = ians_lesson.section
+    started = uploads.multipart_upload_start(
+        user=ian, kind="material", filename="a.pdf", content_type="", size=4, course=section.course
+    )
+    put(started["parts"][0]["url"], b"%PDF")
+    uploads.multipart_upload_complete(user=ian, token=started["token"])
+
+    grant = uploads.upload_token_verify(
+        user=ian, token=started["token"], kind="material", course_id=None, lesson_id=None
+    )
+    assert grant.name == started["key"]
+    assert grant.name.startswith(f"materials/{section.course.slug}/new/")
+    with pytest.raises(uploads.UploadRefused, match="another lesson"):
+        uploads.upload_token_verify(
+            user=ian, token=started["token"], kind="material", course_id=section.course_id + 1, lesson_id=None
+        )
+    section.course.instructors.clear()  # no longer Ian's course: the token is worthless
+    with pytest.raises(uploads.UploadRefused, match="cannot upload"):
+        uploads.upload_token_verify(user=ian, token=started["token"], kind="material", course_id=None, lesson_id=None)

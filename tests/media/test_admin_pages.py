@@ -121,3 +121,40 @@ def test_a_new_video_is_queued_for_processing_once(
     with django_capture_on_commit_callbacks(execute=True):  # saved again without a new file: nothing queued
         client.post(reverse("admin:lessons_lesson_change", args=[ians_lesson.pk]), lesson_form_data(ians_lesson))
     assert queued == [ians_lesson.pk]
+
+
+def test_adding_a_lesson_with_its_video_and_a_material(
+    client, s3_storage, ian, ians_lesson, django_capture_on_commit_callbacks
+):
+    from lessons.models import Lesson
+
+    section = ians_lesson.section
+    client.force_login(ian)
+    page = client.get(reverse("admin:lessons_lesson_add")).content.decode()
+    assert '"scopeField": "section"' in page.replace("&quot;", '"')  # the widget reads the chosen section
+    video = uploads.multipart_upload_start(
+        user=ian, kind="video", filename="new.mp4", content_type="video/mp4", size=5, course=section.course
+    )
+    put(video["parts"][0]["url"], b"video")
+    uploads.multipart_upload_complete(user=ian, token=video["token"])
+    material = uploads.multipart_upload_start(
+        user=ian, kind="material", filename="map.kmz", content_type="", size=3, course=section.course
+    )
+    put(material["parts"][0]["url"], b"PK!")
+    uploads.multipart_upload_complete(user=ian, token=material["token"])
+
+    new = Lesson(section=section, title="Night flying", slug="night-flying", order=2)
+    data = lesson_form_data(new, video__upload=video["token"])
+    data |= {
+        "materials-TOTAL_FORMS": "1",
+        "materials-0-order": "1",
+        "materials-0-title": "Airspace map",
+        "materials-0-file__upload": material["token"],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:lessons_lesson_add"), data)
+    assert response.status_code == 302
+
+    added = Lesson.objects.get(slug="night-flying")
+    assert added.video.name == video["key"]
+    assert added.materials.get().file.name == material["key"]
