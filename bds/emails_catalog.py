@@ -161,9 +161,15 @@ EMAILS: dict[str, CatalogEmail] = {
         ),
         CatalogEmail(
             name="flight_booked",
-            description="A seat on a flight session is booked.",
+            description="A seat on a flight session is booked (or, when full, a waitlist place).",
             sent_by="flights",
-            sample_context=dict(_SESSION),
+            sample_context=_SESSION
+            | {
+                "calendar_url": "{site}/flights/bookings/12/calendar.ics",
+                "what_to_bring": "Water, sunscreen and a photo ID.",
+                "is_waitlisted": False,
+                "waitlist_position": None,
+            },
         ),
         CatalogEmail(
             name="flight_changed",
@@ -174,6 +180,7 @@ EMAILS: dict[str, CatalogEmail] = {
                 "session_when": "Sunday, December 6, 2026, 9:00 AM to 12:00 PM EST",
                 "previous_when": "Saturday, December 5, 2026, 9:00 AM",
                 "what_changed": "The session moves to Sunday because of the forecast wind.",
+                "calendar_url": "{site}/flights/bookings/13/calendar.ics",
             },
         ),
         CatalogEmail(
@@ -182,7 +189,8 @@ EMAILS: dict[str, CatalogEmail] = {
             sent_by="flights",
             # A reminder one can live without: not sent to addresses that bounced.
             transactional=False,
-            sample_context=_SESSION | {"waiver_signed": False, "waiver_url": "{site}/flights/7/waiver/"},
+            sample_context=_SESSION
+            | {"waiver_signed": False, "waiver_url": "{site}/flights/7/waiver/", "hours_before": 24},
         ),
         CatalogEmail(
             name="flight_scrubbed",
@@ -193,6 +201,15 @@ EMAILS: dict[str, CatalogEmail] = {
                 "reason": "Forecast gusts above 25 knots.",
                 "rebook_url": "{site}/flights/",
                 "refund_note": "The practical fee of 150.00 USD is refunded to your card.",
+                "refund_url": "{site}/flights/bookings/12/refund/",
+                "alternatives": [
+                    {
+                        "when": "Saturday, December 12, 9:00 AM",
+                        "location_name": "Castle Island Flying Field",
+                        "seats_left": 3,
+                        "url": "/flights/9/",
+                    }
+                ],
             },
         ),
         CatalogEmail(
@@ -202,7 +219,22 @@ EMAILS: dict[str, CatalogEmail] = {
             sample_context={
                 key: _SESSION[key] for key in ("user_name", "course_title", "session_when", "location", "session_url")
             }
-            | {"confirm_by": "Thursday, December 3, 2026, 6:00 PM EST"},
+            | {
+                "confirm_by": "Thursday, December 3, 2026, 6:00 PM EST",
+                "calendar_url": "{site}/flights/bookings/12/calendar.ics",
+            },
+        ),
+        CatalogEmail(
+            name="flight_refund_requested",
+            description="To staff: a student of a scrubbed session asks for a refund of the practical.",
+            sent_by="flights",
+            sample_context={
+                "student_full_name": "Sam Student",
+                "student_email": "sam.student@example.com",
+                "course_title": _SESSION["course_title"],
+                "session_when": _SESSION["session_when"],
+                "admin_url": "{site}/admin/flights/seatbooking/12/change/",
+            },
         ),
     ]
 }

@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class FlightsConfig(AppConfig):
     name = "flights"
+
+    def ready(self):
+        from flights import receivers  # noqa: F401  (connects the enrollment_revoked receiver)

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -21,6 +23,7 @@ from bds.api.problems import problem_response
 from bds.lib.storage import STORAGE_ERRORS, private_url, private_url_expiry_seconds
 from courses.models import Course
 from enrollments.models import Enrollment
+from flights.models import SeatBooking
 from lessons import services as lesson_services
 from lessons.models import Lesson
 
@@ -244,6 +247,21 @@ class LessonCompletedOut(Schema):
     course_progress: ProgressOut
 
 
+class FlightBookingOut(Schema):
+    booking_id: int
+    status: str
+    session_id: int
+    course_slug: str
+    course_title: str
+    starts_at: str
+    ends_at: str
+    location_name: str
+    location_address: str
+    session_status: str
+    session_url: str
+    calendar_url: str
+
+
 class MediaOut(Schema):
     url: str
     expires_in: int
@@ -427,3 +445,32 @@ def me_lesson_media(request, lesson_id: int):
     if url.startswith("/"):
         url = settings.SITE_URL + url
     return {"url": url, "expires_in": private_url_expiry_seconds()}
+
+
+@api.get("/me/flight-sessions", response=list[FlightBookingOut], auth=bearer)
+def me_flight_sessions(request):
+    """My booked and waitlisted seats on flight sessions from today on, soonest first."""
+    bookings = (
+        SeatBooking.objects.for_user(request.auth)
+        .active()
+        .filter(session__ends_at__gte=timezone.now())
+        .select_related("session__course")
+        .order_by("session__starts_at")
+    )
+    return [
+        {
+            "booking_id": booking.pk,
+            "status": booking.status,
+            "session_id": booking.session_id,
+            "course_slug": booking.session.course.slug,
+            "course_title": booking.session.course.title,
+            "starts_at": booking.session.starts_at.isoformat(),
+            "ends_at": booking.session.ends_at.isoformat(),
+            "location_name": booking.session.location_name,
+            "location_address": booking.session.location_address,
+            "session_status": booking.session.status,
+            "session_url": settings.SITE_URL + booking.session.get_absolute_url(),
+            "calendar_url": settings.SITE_URL + reverse("flights:calendar", kwargs={"pk": booking.pk}),
+        }
+        for booking in bookings
+    ]

@@ -140,3 +140,40 @@ def test_media_is_a_short_lived_signed_url_for_enrolled_students(client, tokens,
 
 def test_an_unknown_lesson_is_404(client, tokens):
     assert client.get("/api/v1/me/lessons/999999/media", headers=_auth(tokens)).status_code == 404
+
+
+def test_my_flight_sessions_lists_my_upcoming_seats_only(client, tokens, enrolled, outsider, published_course):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from flights.models import FlightSession, SeatBooking
+
+    start = timezone.now() + timedelta(days=7)
+    session = FlightSession.objects.create(
+        course=published_course,
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        location_name="Westborough field",
+        location_address="1 Field Rd, Westborough, MA",
+        capacity=6,
+    )
+    past = FlightSession.objects.create(
+        course=published_course,
+        starts_at=start - timedelta(days=30),
+        ends_at=start - timedelta(days=30) + timedelta(hours=4),
+        location_name="Old field",
+        location_address="2 Old Rd",
+        capacity=6,
+    )
+    mine = SeatBooking.objects.create(enrollment=enrolled, session=session, status=SeatBooking.Status.BOOKED)
+    SeatBooking.objects.create(enrollment=enrolled, session=past, status=SeatBooking.Status.ATTENDED)
+    other = Enrollment.objects.create(user=outsider, course=published_course, status=Enrollment.Status.ACTIVE)
+    SeatBooking.objects.create(enrollment=other, session=session, status=SeatBooking.Status.BOOKED)
+
+    response = client.get("/api/v1/me/flight-sessions", headers=_auth(tokens))
+    assert response.status_code == 200
+    [item] = response.json()
+    assert item["booking_id"] == mine.pk
+    assert item["location_name"] == "Westborough field"
+    assert item["calendar_url"].endswith(f"/flights/bookings/{mine.pk}/calendar.ics")

@@ -17,7 +17,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from courses.management.commands import seed_demo
+from bds.management.commands import seed_demo
 from courses.models import Category, Course, Instructor, Section
 from flights.models import FlightSession
 from lessons.models import Lesson, Material

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from courses.models import Category, Course, Instructor, Section
-from flights.models import FlightSession
+from flights.models import FlightSession, Waiver
 from lessons.models import Lesson, Material
 
 # Demo-only credentials, printed at the end of every run. Never reuse them anywhere real.
@@ -84,6 +84,7 @@ class Command(BaseCommand):
                 courses[data["slug"]].prerequisites.set([courses[slug] for slug in data.get("prerequisites", [])])
             for slug, sessions in FLIGHT_SESSIONS.items():
                 self._flight_sessions(courses[slug], sessions, instructors)
+                self._waiver(courses[slug])
         self._attach_preview_videos()
 
         # Hook for the learning helper's Part 107 question bank (lessons/question_bank.py), when it exists.
@@ -228,6 +229,13 @@ class Command(BaseCommand):
             )
             session.instructors.set([instructors[email] for email in data["instructors"]])
             self.created += 1
+
+    def _waiver(self, course: Course) -> None:
+        """Version 1 of the flight-day waiver: booking a seat needs a published one."""
+        _waiver, created = Waiver.objects.get_or_create(
+            course=course, version=1, defaults={"text": _text(WAIVER_TEXT), "published_at": timezone.now()}
+        )
+        self.created += created
 
     # -- files -----------------------------------------------------------------------------------
 
@@ -2057,6 +2065,19 @@ FLIGHT_DAY_NOTES = """
     water, sunscreen and a warm layer: the field is exposed and the wind picks up by noon.
 
     We check weather, NOTAMs and TFRs at 6:00 on the morning and email you by 6:30 if the session is scrubbed.
+"""
+
+WAIVER_TEXT = """
+    Flight training involves small unmanned aircraft with spinning propellers, batteries that can
+    overheat, and outdoor conditions that can change quickly. By booking a seat I confirm that I will
+    follow the instructor's directions and the site briefing at all times, stay behind the pilot
+    line when I am not flying, wear the eye protection provided, and stop at once when told to.
+
+    I understand that weather may scrub a session; Boston Drone School will offer another date or a
+    refund of the practical. I accept the ordinary risks of outdoor flight training and release Boston
+    Drone School and its instructors from claims for injury or loss arising from them, except where
+    caused by their negligence. I am at least 16 years old, or my parent or guardian has agreed to
+    this waiver in writing.
 """
 
 FLIGHT_SESSIONS = {
