@@ -458,6 +458,29 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 27 Drydock Avenue, Suite 4, Boston, MA 02210"
 # -- end jobs --------------------------------------------------------------------------------------
 
+# -- media: direct uploads of lesson videos and materials (lessons/uploads.py, docs/S3.md) -------
+
+# Browsers upload straight to the bucket with S3 multipart uploads; the web process never holds the file.
+LESSON_VIDEO_MAX_BYTES = envint("LESSON_VIDEO_MAX_BYTES", str(5 * 1024**3))
+MATERIAL_MAX_BYTES = envint("MATERIAL_MAX_BYTES", str(200 * 1024**2))
+# Part size of a multipart upload (S3's minimum is 5 MiB, its maximum part count 10,000): grown per
+# upload when a file would need more parts. One lost connection costs at most one part.
+MEDIA_UPLOAD_PART_BYTES = 8 * 1024**2
+# Presigned part URLs live this long; the widget asks for fresh ones when they expire mid-upload.
+MEDIA_UPLOAD_URL_EXPIRY_SECONDS = 3600
+# The signed token handed out with an upload resumes it and may be saved on a form for this long...
+MEDIA_UPLOAD_TOKEN_MAX_AGE_SECONDS = 20 * 3600
+# ...and unfinished uploads (and finished ones no row names) older than this are removed by the
+# hourly job below; it exceeds the token's age so a key is never deleted while still savable.
+MEDIA_ORPHAN_UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+# The pipeline's jobs live in lessons/upload_tasks.py, which autodiscovery (tasks.py only) would miss.
+CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "lessons.upload_tasks"]
+CELERY_BEAT_SCHEDULE["media-orphan-uploads-clean"] = {
+    "task": "lessons.upload_tasks.media_orphans_clean_task",
+    "schedule": 3600.0,
+}
+# -- end media -------------------------------------------------------------------------------------
+
 # -- payments (Stripe) ----------------------------------------------------------------------------
 
 STRIPE_API_KEY = env("STRIPE_API_KEY")

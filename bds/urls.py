@@ -24,6 +24,8 @@ urlpatterns = [
     path("admin/emails/<slug:name>/", email_preview_detail, name="email_preview_detail"),
     path("anymail/", include("anymail.urls")),
     # -- end jobs --
+    # -- media: direct-upload endpoints, before admin's catch-all (and inside its MFA requirement).
+    path("admin/uploads/", include("lessons.upload_views", namespace="uploads")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
     path("accounts/", include("accounts.urls")),

@@ -1,9 +1,10 @@
 """Lesson and material authoring in admin, scoped like the course admin (see courses/admin.py):
 an instructor sees and changes only the lessons and materials of courses they teach.
 
-Video and material files upload through the model's private storage (local folder in development,
-the private S3 location in production), so the admin writes them straight where the player and the
-download view read them."""
+Video and material files use the direct-upload widget (lessons/widgets.py): with files in S3 the
+browser uploads them straight to the private bucket location, resumably and with progress, and the
+form saves only a verified key; on local files (development) it is an ordinary file upload. Replaced
+and deleted files are removed after commit (and invalidated on the CDN)."""
 
 from django import forms
 from django.contrib import admin
@@ -22,7 +23,7 @@ from lessons.models import (
     QuizChoice,
     QuizQuestion,
 )
-from lessons.services import lesson_video_process_later
+from lessons.widgets import DirectUploadAdminMixin
 
 
 class MaterialForm(forms.ModelForm):
@@ -37,8 +38,9 @@ class MaterialForm(forms.ModelForm):
         return super().save(commit)
 
 
-class MaterialInline(ScopedInline, admin.TabularInline):
+class MaterialInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
     model = Material
+    direct_upload_fields = {"file": "material"}
     form = MaterialForm
     fields = ["order", "title", "file", "size_bytes"]
     readonly_fields = ["size_bytes"]
@@ -46,8 +48,9 @@ class MaterialInline(ScopedInline, admin.TabularInline):
     extra = 1
 
 
-class LessonInline(ScopedInline, admin.TabularInline):
+class LessonInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
     model = Lesson
+    direct_upload_fields = {"video": "video"}
     fields = ["order", "title", "slug", "duration_seconds", "is_preview", "is_required", "video"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
@@ -56,8 +59,9 @@ class LessonInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(InstructorScopedAdmin):
+class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
     course_path = "section__course"
+    direct_upload_fields = {"video": "video"}
     list_display = ["title", "section_label", "order", "duration_label", "is_preview", "is_required"]
     list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_preview", "is_required"]
     list_select_related = ["section__course"]
@@ -93,11 +97,8 @@ class LessonAdmin(InstructorScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("section__course")
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "video" in form.changed_data and obj.video:
-            # Duration and poster come from the file (ffprobe/ffmpeg) in a job after commit.
-            lesson_video_process_later(obj.pk)
+    # A new video's duration and poster come from lessons.services.lesson_video_process_later, queued
+    # after commit by DirectUploadAdminMixin.save_model (and save_formset, for the section page's rows).
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section":
@@ -117,7 +118,7 @@ admin.site.unregister(Section)
 
 
 @admin.register(Section)
-class SectionWithLessonsAdmin(SectionAdmin):
+class SectionWithLessonsAdmin(DirectUploadAdminMixin, SectionAdmin):
     inlines = [LessonInline]
 
 
