@@ -12,9 +12,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from lessons.models import Lesson
+from tests.e2e.conftest import CHROMIUM
 from tests.media import conftest as media
 
 # The upload fixtures (moto server, S3 storage, instructors with MFA) are shared with tests/media.
@@ -22,17 +22,6 @@ moto_endpoint, s3, s3_storage = media.moto_endpoint, media.s3, media.s3_storage
 instructors_group, make_instructor, make_lesson = media.instructors_group, media.make_instructor, media.make_lesson
 ian, ians_lesson = media.ian, media.ians_lesson
 
-CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 FIFTY_MB = 50 * 1024 * 1024
 
 pytestmark = [
@@ -47,7 +36,7 @@ pytestmark = [
 
 
 @pytest.fixture
-def admin_browser(live_server, s3_storage, moto_endpoint, ian, settings, monkeypatch):
+def admin_browser(browser, live_server, s3_storage, moto_endpoint, ian, settings, monkeypatch):
     """Open Chromium logged in as Ian (with MFA) on the live server; yields `open(path)` -> page."""
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's loop runs in this thread
     # The site's CSP lets the page talk to the bucket's origin (bds/settings.py adds the endpoint).
@@ -58,11 +47,10 @@ def admin_browser(live_server, s3_storage, moto_endpoint, ian, settings, monkeyp
 
     @contextmanager
     def opened(path: str, *, upload_bytes_per_second: int = 0):
-        # Playwright runs an event loop in this thread while it is open, and Django then keys
-        # database connections to that loop's context: tests do database work outside this block.
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            context = browser.new_context(base_url=live_server.url)
+        # A new context in the session's Chromium (tests/e2e/conftest.py): one Playwright per process,
+        # since a second sync_playwright() cannot start inside the first one's event loop.
+        context = browser.new_context(base_url=live_server.url)
+        try:
             context.set_default_timeout(60_000)
             context.add_cookies([session | {"url": live_server.url}])
             page = context.new_page()
@@ -81,7 +69,8 @@ def admin_browser(live_server, s3_storage, moto_endpoint, ian, settings, monkeyp
             page.goto(path)
             yield page
             page.wait_for_load_state("networkidle")
-            browser.close()
+        finally:
+            context.close()
 
     return opened
 
