@@ -472,6 +472,13 @@ if not DEBUG:
 elif STRIPE_API_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET is not set. It is required when STRIPE_API_KEY is set.")
 
+# -- payments: Stripe client behaviour (payments block) ---------------------------------------------
+# Short network limits: a student waiting on checkout gets a "try again" page in seconds, not minutes.
+STRIPE_TIMEOUT_SECONDS = envfloat("STRIPE_TIMEOUT_SECONDS", "10")
+STRIPE_MAX_NETWORK_RETRIES = envint("STRIPE_MAX_NETWORK_RETRIES", "1")
+# Webhook bodies are small JSON documents; anything bigger is refused before it is read.
+STRIPE_WEBHOOK_MAX_BYTES = 64 * 1024
+
 # -- API tokens (JWT) -----------------------------------------------------------------------------
 
 JWT_SECRET = required_in_production("JWT_SECRET")
