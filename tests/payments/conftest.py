@@ -94,9 +94,20 @@ def stripe_online(settings, localstripe_url):
     stripe.api_base = stripe.DEFAULT_API_BASE
 
 
+@pytest.fixture(scope="session")
+def live_server_after_db(django_db_setup, django_db_blocker, live_server):
+    """The live server, started only once the test database exists.
+
+    pytest-django's live_server does not depend on the database setup; started first, it does not
+    share SQLite's in-memory connection and its request threads leak their own connections.
+    """
+    return live_server
+
+
 @pytest.fixture
-def stripe_webhooks_live(stripe_online, live_server):
+def stripe_webhooks_live(stripe_online, live_server_after_db):
     """localstripe delivers its signed events to the live test server's /payments/confirm."""
+    live_server = live_server_after_db
     webhook_point(stripe_online, f"{live_server.url}/payments/confirm")
     yield live_server
     webhook_point(stripe_online, DEAD_URL)
