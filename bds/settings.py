@@ -474,8 +474,9 @@ elif STRIPE_API_KEY and not STRIPE_WEBHOOK_SECRET:
 
 # -- payments: Stripe client behaviour (payments block) ---------------------------------------------
 # Short network limits: a student waiting on checkout gets a "try again" page in seconds, not minutes.
-STRIPE_TIMEOUT_SECONDS = envfloat("STRIPE_TIMEOUT_SECONDS", "10")
-STRIPE_MAX_NETWORK_RETRIES = envint("STRIPE_MAX_NETWORK_RETRIES", "1")
+# Fixed values, not environment variables: the list of variables is fixed by DESIGN.md.
+STRIPE_TIMEOUT_SECONDS = 10.0
+STRIPE_MAX_NETWORK_RETRIES = 1
 # Webhook bodies are small JSON documents; anything bigger is refused before it is read.
 STRIPE_WEBHOOK_MAX_BYTES = 64 * 1024
 

@@ -186,6 +186,8 @@ class Refund(models.Model):
         help_text="Empty when made in Stripe's dashboard.",
     )
     stripe_refund_id = models.CharField(max_length=255, unique=True)
+    # The Idempotency-Key sent to Stripe for refunds made here; a repeated request finds this row.
+    idempotency_key = models.CharField(max_length=255, unique=True, null=True, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

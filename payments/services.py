@@ -575,7 +575,9 @@ def _refunds_fetch(event_object: dict) -> RefundFacts:
 _REFUND_STATUSES = {choice.value for choice in Refund.Status}
 
 
-def _refunds_apply(facts: RefundFacts, *, requested_by=None, reason: str = "") -> Payment | None:
+def _refunds_apply(
+    facts: RefundFacts, *, requested_by=None, reason: str = "", idempotency_key: str | None = None
+) -> Payment | None:
     """Reconcile our Refund rows with Stripe's (by refund id) and the Payment's totals.
 
     Works for refunds made in our admin and in Stripe's dashboard, several partial ones per
@@ -597,6 +599,7 @@ def _refunds_apply(facts: RefundFacts, *, requested_by=None, reason: str = "") -
                 stripe_refund_id=data["id"],
                 status=status,
                 requested_by=requested_by,
+                idempotency_key=idempotency_key,
                 reason=(reason or (data.get("metadata") or {}).get("reason") or data.get("reason") or "")[:300],
             )
             if status == Refund.Status.SUCCEEDED:
@@ -660,6 +663,11 @@ def payment_refund(
             f"{money_label(payment.refundable_amount, payment.currency)}."
         )
     key = idempotency_key or f"bds-refund-{payment.pk}-{payment.amount_refunded}-{amount}"
+    already = Refund.objects.filter(idempotency_key=key).first()
+    if already is not None:
+        # The same request again (a double-submitted form): Stripe would answer with the same refund.
+        logger.info("refund request repeated payment=%s refund=%s", payment.pk, already.stripe_refund_id)
+        return already
     metadata = {"payment_id": str(payment.pk), "requested_by": str(requested_by.pk), "reason": reason[:450]}
     if is_offline() or payment.stripe_payment_intent_id.startswith(OFFLINE_PREFIX):
         data = {
@@ -691,6 +699,7 @@ def payment_refund(
             RefundFacts(intent_id=payment.stripe_payment_intent_id, charge_id="", refunds=[data]),
             requested_by=requested_by,
             reason=reason,
+            idempotency_key=key,
         )
     return Refund.objects.get(stripe_refund_id=data["id"])
 
