@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from courses.models import Course
 
@@ -62,10 +61,6 @@ class Enrollment(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "course"], name="enrollments_one_per_user_course"),
-            models.CheckConstraint(
-                condition=~Q(status__in=["active", "completed"]) | Q(activated_at__isnull=False),
-                name="enrollments_access_has_activation_time",
-            ),
         ]
 
     def __str__(self) -> str:

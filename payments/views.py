@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.verification import has_verified_email
+from accounts.decorators import verified_email_required_for_checkout
 from courses.models import Course
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
@@ -34,16 +34,13 @@ def _unavailable(request, course: Course, message: str):
 
 @require_POST
 @login_required
+@verified_email_required_for_checkout
 def enroll(request, slug):
-    """Free course: enrolled at once. Paid: on to the (new or reused) checkout."""
+    """Free course: enrolled at once. Paid: on to the (new or reused) checkout.
+
+    An unconfirmed email address goes back with a message and a "Resend confirmation" button.
+    """
     course = get_object_or_404(Course.objects.published(), slug=slug)
-    if not has_verified_email(request.user):
-        messages.warning(
-            request,
-            "Please confirm your email address before enrolling: use the link we emailed you, "
-            "or ask for a new one from your account's email page (/accounts/email/).",
-        )
-        return redirect(course)
     missing = Enrollment.objects.prerequisites_missing(user=request.user, course=course)
     if missing:
         titles = ", ".join(prerequisite.title for prerequisite in missing)
@@ -92,6 +89,7 @@ def checkout(request, payment_id):
 
 @require_POST
 @login_required
+@verified_email_required_for_checkout
 def checkout_coupon(request, payment_id):
     payment = _payment_for(request, payment_id)
     try:

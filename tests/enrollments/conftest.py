@@ -6,11 +6,6 @@ from allauth.account.models import EmailAddress
 from courses.models import Category, Course
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def course(db):
     category = Category.objects.create(name="Mapping", slug="mapping")

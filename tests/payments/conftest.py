@@ -178,9 +178,3 @@ def committed(django_capture_on_commit_callbacks):
     """`with committed(): ...` runs the block's after-commit work (emails, signals) at its end,
     as a real commit would, inside the test's transaction."""
     return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The personas are created with a password; the production hasher costs seconds on 2 cores.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,6 +1,7 @@
 """Staff money tools: refund page with confirmation, totals, CSV export, event reprocessing."""
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,8 @@ from tests.payments.test_webhooks import confirm_at_stripe, succeeded_event
 
 @pytest.fixture
 def staff_client(client, staff):
+    # The admin asks staff for a second factor first (accounts.middleware).
+    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
     client.force_login(staff)
     return client
 
