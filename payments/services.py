@@ -364,7 +364,8 @@ def _charge_card(charge: dict) -> tuple[str, str]:
 def _intent_fetch(event_object: dict) -> IntentFacts:
     """What Stripe says about the PaymentIntent now (offline: the event body, which we built)."""
     intent_id = event_object["id"]
-    if intent_id.startswith(OFFLINE_PREFIX) or is_offline():
+    if is_offline():
+        # Offline test mode: the event was built by checkout_pay_offline, not received from outside.
         intent = event_object
     else:
         stripe_configure()
@@ -565,7 +566,7 @@ def _refunds_fetch(event_object: dict) -> RefundFacts:
         from_body = ((event_object.get("refunds") or {}).get("data")) or []
     if isinstance(charge_id, dict):
         charge_id = charge_id.get("id", "")
-    if is_offline() or intent_id.startswith(OFFLINE_PREFIX):
+    if is_offline():
         return RefundFacts(intent_id=intent_id, charge_id=charge_id, refunds=from_body)
     stripe_configure()
     listed = stripe.Refund.list(**({"payment_intent": intent_id} if intent_id else {"charge": charge_id}), limit=100)

@@ -112,3 +112,29 @@ def test_pending_enrollment_has_no_access(verified_student, course):
     payment_services.checkout_start(user=verified_student, course=course)
     assert Enrollment.objects.get().status == Enrollment.Status.PENDING
     assert not Enrollment.objects.granting_access().exists()
+
+
+def test_dashboard_queries_do_not_grow_with_courses(client, verified_student, course):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(verified_student)
+    payment_services.checkout_pay_offline(payment=payment_services.checkout_start(user=verified_student, course=course))
+    with CaptureQueriesContext(connection) as one:
+        client.get("/dashboard/")
+    for number in range(3):
+        other = Course.objects.create(
+            slug=f"extra-{number}",
+            title=f"Extra {number}",
+            summary="-",
+            category=course.category,
+            price=Decimal("20"),
+            status=Course.Status.PUBLISHED,
+        )
+        payment_services.checkout_pay_offline(
+            payment=payment_services.checkout_start(user=verified_student, course=other)
+        )
+    with CaptureQueriesContext(connection) as four:
+        page = client.get("/dashboard/").content.decode()
+    assert page.count("/dashboard/receipts/BDS-") == 4
+    assert len(four) == len(one)

@@ -424,3 +424,23 @@ def test_coupon_max_redemptions_hold_under_concurrent_payments(verified_student,
     assert coupon.times_redeemed == 1
     assert Payment.objects.filter(status=Payment.Status.SUCCEEDED).count() == 2
     assert Payment.objects.filter(coupon_counted=True).count() == 1
+
+
+def test_return_page_reads_stripe_when_the_webhook_is_late(client, student_client, open_payment, committed):
+    charge_id = confirm_at_stripe(open_payment)
+
+    with committed():
+        page = student_client.get(f"/payments/return/{open_payment.pk}/?redirect_status=succeeded").content.decode()
+
+    assert "You are enrolled in Part 107 Exam Prep" in page
+    open_payment.refresh_from_db()
+    assert open_payment.status == Payment.Status.SUCCEEDED
+    with committed():
+        assert deliver(client, succeeded_event(open_payment, charge_id)).status_code == 200  # the late webhook
+    assert len([message for message in mail.outbox if message.subject.startswith("Your receipt")]) == 1
+
+
+def test_return_page_while_the_payment_is_not_confirmed_yet(student_client, open_payment):
+    page = student_client.get(f"/payments/return/{open_payment.pk}/?redirect_status=succeeded").content.decode()
+    assert "Your payment is being confirmed" in page
+    assert '<meta http-equiv="refresh" content="5">' in page
