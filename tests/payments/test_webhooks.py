@@ -444,3 +444,21 @@ def test_return_page_while_the_payment_is_not_confirmed_yet(student_client, open
     page = student_client.get(f"/payments/return/{open_payment.pk}/?redirect_status=succeeded").content.decode()
     assert "Your payment is being confirmed" in page
     assert '<meta http-equiv="refresh" content="5">' in page
+
+
+def test_reused_checkout_keeps_one_intent_and_a_replaced_one_is_canceled_at_stripe(
+    open_payment, verified_student, paid_course
+):
+    again = services.checkout_start(user=verified_student, course=paid_course)
+    assert (again.pk, again.stripe_payment_intent_id) == (open_payment.pk, open_payment.stripe_payment_intent_id)
+
+    Coupon.objects.create(code="HALF", percent_off=50)
+    discounted = services.checkout_start(user=verified_student, course=paid_course, coupon_code="half")
+
+    assert discounted.pk != open_payment.pk
+    assert stripe.PaymentIntent.retrieve(discounted.stripe_payment_intent_id).amount == 2450
+    # The full-price intent can no longer be paid.
+    assert stripe.PaymentIntent.retrieve(open_payment.stripe_payment_intent_id).status == "canceled"
+    open_payment.refresh_from_db()
+    assert open_payment.status == Payment.Status.CANCELED
+    assert list(Payment.objects.open()) == [discounted]
