@@ -191,15 +191,20 @@ def checkout_start(*, user, course: Course, coupon_code: str | None = None) -> P
             failure_message="Stripe could not be reached to start the payment.",
             updated_at=timezone.now(),
         )
-        logger.warning(
-            "checkout failed, Stripe unavailable payment=%s user=%s course=%s error=%s",
+        unreachable = isinstance(error, (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError))
+        (logger.warning if unreachable else logger.error)(
+            "checkout failed at Stripe payment=%s user=%s course=%s amount=%s error=%s: %s",
             payment.pk,
             user.pk,
             course.pk,
+            payment.amount,
             error.__class__.__name__,
+            error,
         )
         raise PaymentProviderUnavailable(
             "We could not reach our payment provider. Nothing was charged. Please try again in a minute."
+            if unreachable
+            else "We could not start this payment. Nothing was charged. Please try again later or contact us."
         ) from error
     Payment.objects.filter(pk=payment.pk).update(
         stripe_payment_intent_id=intent.id, client_secret=intent.client_secret or "", updated_at=timezone.now()
