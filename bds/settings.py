@@ -479,6 +479,9 @@ STRIPE_TIMEOUT_SECONDS = 10.0
 STRIPE_MAX_NETWORK_RETRIES = 1
 # Webhook bodies are small JSON documents; anything bigger is refused before it is read.
 STRIPE_WEBHOOK_MAX_BYTES = 64 * 1024
+# Safety nets: failed webhook processing is retried, and payments no webhook settled are re-read.
+CELERY_BEAT_SCHEDULE["payments-stripe-events-retry"] = {"task": "payments.tasks.stripe_events_retry", "schedule": 600}
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {"task": "payments.tasks.payments_reconcile", "schedule": 900}
 
 # -- API tokens (JWT) -----------------------------------------------------------------------------
 

@@ -462,3 +462,35 @@ def test_reused_checkout_keeps_one_intent_and_a_replaced_one_is_canceled_at_stri
     open_payment.refresh_from_db()
     assert open_payment.status == Payment.Status.CANCELED
     assert list(Payment.objects.open()) == [discounted]
+
+
+def test_beat_retries_events_that_failed_during_our_outage(client, open_payment, settings, stripe_online):
+    from datetime import timedelta
+
+    from payments import tasks
+    from tests.payments.conftest import free_port
+
+    event = succeeded_event(open_payment, confirm_at_stripe(open_payment))
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
+    assert deliver(client, event).status_code == 500
+    settings.STRIPE_API_BASE = stripe_online
+
+    assert tasks.stripe_events_retry.delay().get() == 0  # too recent: Stripe's own retry comes first
+    assert services.stripe_events_retry_failed(older_than=timedelta(0)) == 1
+
+    open_payment.refresh_from_db()
+    assert open_payment.status == Payment.Status.SUCCEEDED
+    assert StripeEvent.objects.get().processed_at is not None
+
+
+def test_beat_settles_a_confirmed_payment_no_webhook_reported(open_payment):
+    from datetime import timedelta
+
+    confirm_at_stripe(open_payment)
+
+    assert services.payments_reconcile_open(older_than=timedelta(0)) == 1
+    assert services.payments_reconcile_open(older_than=timedelta(0)) == 0
+
+    open_payment.refresh_from_db()
+    assert open_payment.status == Payment.Status.SUCCEEDED
+    assert Enrollment.objects.get().grants_access
