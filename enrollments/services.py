@@ -12,6 +12,7 @@ Signals (`enrollments.signals`) and emails go out after the transaction commits.
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -67,10 +68,13 @@ def enrollment_activate(*, user, course: Course, reason: str = "") -> Enrollment
         template="enrollment_welcome",
         to=[user.email],
         context={
-            "name": user.get_short_name(),
+            "user_name": user.get_short_name(),
             "course_title": course.title,
-            "course_url": f"/learn/{course.slug}/",
+            "learn_url": f"{settings.SITE_URL}/learn/{course.slug}/",
+            "dashboard_url": f"{settings.SITE_URL}/dashboard/",
         },
+        # One welcome per activation, however often the task is retried.
+        idempotency_key=f"welcome:enrollment:{enrollment.pk}:{enrollment.activated_at.timestamp():.0f}",
     )
     return enrollment
 

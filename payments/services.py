@@ -70,6 +70,11 @@ def is_offline() -> bool:
     return bool(settings.PAYMENTS_OFFLINE_MODE)
 
 
+def _decimal(amount: int) -> str:
+    """Minor units as the emails show them: 4900 → "49.00" (the currency code goes beside it)."""
+    return f"{amount / 100:,.2f}"
+
+
 def _as_dict(value) -> dict:
     if value is None:
         return {}
@@ -473,15 +478,16 @@ def _payment_succeed(*, payment: Payment, charge_id: str, last4: str, brand: str
         template="payment_receipt",
         to=[payment.user.email],
         context={
-            "name": payment.user.get_short_name(),
+            "user_name": payment.user.get_short_name(),
             "course_title": payment.course.title,
-            "amount": payment.amount_label,
-            "card_brand": payment.card_brand.title(),
-            "card_last4": payment.card_last4,
-            "date": timezone.localtime(now).strftime("%B %-d, %Y"),
+            "amount": _decimal(payment.amount),
+            "currency": payment.currency.upper(),
+            "paid_at": timezone.localtime(now).strftime("%B %-d, %Y, %-I:%M %p %Z"),
             "receipt_number": payment.receipt_number,
-            "receipt_url": f"/dashboard/receipts/{payment.receipt_number}/",
+            "payment_method": f"{payment.card_brand.title()} ending {payment.card_last4}" if payment.card_last4 else "",
+            "dashboard_url": f"{settings.SITE_URL}/dashboard/receipts/{payment.receipt_number}/",
         },
+        idempotency_key=f"receipt:payment:{payment.pk}",
     )
 
 
@@ -637,13 +643,16 @@ def _refunds_apply(
             template="refund_issued",
             to=[payment.user.email],
             context={
-                "name": payment.user.get_short_name(),
+                "user_name": payment.user.get_short_name(),
                 "course_title": payment.course.title,
-                "amount": money_label(refund.amount, payment.currency),
-                "total_refunded": payment.amount_refunded_label,
-                "full": payment.status == Payment.Status.REFUNDED,
+                "amount": _decimal(refund.amount),
+                "currency": payment.currency.upper(),
+                "refunded_at": timezone.localtime(refund.updated_at).strftime("%B %-d, %Y"),
                 "receipt_number": payment.receipt_number or "",
+                "is_full_refund": payment.status == Payment.Status.REFUNDED,
+                "reason": refund.reason,
             },
+            idempotency_key=f"refund:{refund.stripe_refund_id}",
         )
     if payment.status == Payment.Status.REFUNDED and payment.enrollment_id:
         enrollment_services.enrollment_refund(enrollment=payment.enrollment, reason=f"payment {payment.pk} refunded")
@@ -761,11 +770,13 @@ def _dispute_created_apply(dispute: dict) -> None:
         template="dispute_opened",
         to=[payment.user.email],
         context={
-            "name": payment.user.get_short_name(),
+            "user_name": payment.user.get_short_name(),
             "course_title": payment.course.title,
-            "amount": money_label(int(dispute["amount"]), payment.currency),
+            "amount": _decimal(int(dispute["amount"])),
+            "currency": payment.currency.upper(),
             "receipt_number": payment.receipt_number or "",
         },
+        idempotency_key=f"dispute:{dispute['id']}",
     )
 
 

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import verified_email_required_for_checkout
 from courses.models import Course
@@ -32,15 +32,19 @@ def _unavailable(request, course: Course, message: str):
     return render(request, "payments/unavailable.html", {"course": course, "message": message}, status=503)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @verified_email_required_for_checkout
 def enroll(request, slug):
     """Free course: enrolled at once. Paid: on to the (new or reused) checkout.
 
     An unconfirmed email address goes back with a message and a "Resend confirmation" button.
+    A GET changes nothing: it is where the login page sends a visitor who pressed Enroll, so it
+    returns to the course page, whose Enroll box now fits the logged-in student.
     """
     course = get_object_or_404(Course.objects.published(), slug=slug)
+    if request.method != "POST":
+        return redirect(course)
     missing = Enrollment.objects.prerequisites_missing(user=request.user, course=course)
     if missing:
         titles = ", ".join(prerequisite.title for prerequisite in missing)

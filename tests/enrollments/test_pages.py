@@ -22,8 +22,10 @@ def render_box(user, course) -> str:
     )
 
 
-def test_enroll_box_for_a_visitor_asks_to_log_in(course):
-    assert "Log in to enroll" in render_box(None, course)
+def test_enroll_box_for_a_visitor_offers_enroll_then_login(course):
+    html = render_box(None, course)
+    assert 'action="/courses/aerial-mapping/enroll/"' in html
+    assert "You will be asked to log in or sign up first." in html
 
 
 def test_enroll_box_asks_unverified_students_to_confirm_their_email(student, course):

@@ -16,7 +16,9 @@ from tests.payments.test_webhooks import confirm_at_stripe, succeeded_event
 @pytest.fixture
 def staff_client(client, staff):
     # The admin asks staff for a second factor first (accounts.middleware).
-    Authenticator.objects.create(user=staff, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+    Authenticator.objects.get_or_create(
+        user=staff, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+    )
     client.force_login(staff)
     return client
 
@@ -53,7 +55,7 @@ def test_partial_refund_needs_a_confirmation_step(staff_client, staff, paid, com
     assert (refund.amount, refund.requested_by, refund.reason) == (1000, staff, "Missed the flight day")
     paid.refresh_from_db()
     assert (paid.status, paid.amount_refunded) == (Payment.Status.PARTIALLY_REFUNDED, 1000)
-    assert [message.subject for message in mail.outbox] == ["Refund of $10.00 for Part 107 Exam Prep"]
+    assert [message.subject for message in mail.outbox] == ["Refund of 10.00 USD for Part 107 Exam Prep"]
     assert Enrollment.objects.get().grants_access
 
 

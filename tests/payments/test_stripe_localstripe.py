@@ -55,7 +55,7 @@ def test_card_payment_activates_only_after_the_webhook(
     assert event.processed_at is not None and event.error == ""
     receipt = next(message for message in mail.outbox if message.subject.startswith("Your receipt"))
     assert receipt.to == [verified_student.email]
-    for expected in ("Part 107 Exam Prep", "$49.00", "ending in 4242", payment.receipt_number):
+    for expected in ("Part 107 Exam Prep", "49.00 USD", "Visa ending 4242", payment.receipt_number):
         assert expected in receipt.body
 
     page = student_client.get(f"/payments/return/{payment.pk}/?redirect_status=succeeded").content.decode()
