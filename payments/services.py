@@ -23,7 +23,7 @@ import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from bds.lib.mail import email_send
 from courses.models import Course
@@ -482,7 +482,7 @@ def _payment_succeed(*, payment: Payment, charge_id: str, last4: str, brand: str
             "course_title": payment.course.title,
             "amount": _decimal(payment.amount),
             "currency": payment.currency.upper(),
-            "paid_at": timezone.localtime(now).strftime("%B %-d, %Y, %-I:%M %p %Z"),
+            "paid_at": dateformat.format(timezone.localtime(now), "F j, Y, g:i A T"),
             "receipt_number": payment.receipt_number,
             "payment_method": f"{payment.card_brand.title()} ending {payment.card_last4}" if payment.card_last4 else "",
             "dashboard_url": f"{settings.SITE_URL}/dashboard/receipts/{payment.receipt_number}/",
@@ -647,7 +647,7 @@ def _refunds_apply(
                 "course_title": payment.course.title,
                 "amount": _decimal(refund.amount),
                 "currency": payment.currency.upper(),
-                "refunded_at": timezone.localtime(refund.updated_at).strftime("%B %-d, %Y"),
+                "refunded_at": dateformat.format(timezone.localtime(refund.updated_at), "F j, Y"),
                 "receipt_number": payment.receipt_number or "",
                 "is_full_refund": payment.status == Payment.Status.REFUNDED,
                 "reason": refund.reason,
