@@ -427,7 +427,8 @@ def _payment_locked(*, intent_id: str = "", charge_id: str = "", metadata: dict 
 
 
 def _receipt_number(payment: Payment) -> str:
-    return f"BDS-{timezone.now():%Y%m%d}-{payment.pk:06d}"
+    # The school's local date, as the receipt and the dashboard show it.
+    return f"BDS-{timezone.localtime():%Y%m%d}-{payment.pk:06d}"
 
 
 def _coupon_count(payment: Payment) -> None:
