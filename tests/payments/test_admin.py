@@ -145,3 +145,33 @@ def test_enrollment_admin_revokes_with_a_reason_through_the_service(staff_client
 
     enrollment.refresh_from_db()
     assert (enrollment.status, enrollment.ended_reason) == (Enrollment.Status.REVOKED, "Chargeback")
+
+
+def test_full_refund_frees_the_flight_seat_the_enrollment_held(staff_client, paid, committed):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from flights.models import FlightSession, SeatBooking
+
+    starts = timezone.now() + timedelta(days=10)
+    session = FlightSession.objects.create(
+        course=paid.course,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=4),
+        location_name="Stow field",
+        location_address="1 Airfield Road, Stow, MA",
+        capacity=4,
+    )
+    booking = SeatBooking.objects.create(
+        enrollment=paid.enrollment, session=session, status=SeatBooking.Status.BOOKED, booked_at=timezone.now()
+    )
+
+    with committed():
+        staff_client.post(
+            refund_url(paid), {"amount": "49.00", "reason": "Moving away", "token": "seat", "confirm": "yes"}
+        )
+
+    booking.refresh_from_db()
+    assert booking.status == SeatBooking.Status.CANCELED
+    assert booking.cancel_reason == SeatBooking.CancelReason.ENROLLMENT_REVOKED
