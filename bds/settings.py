@@ -495,6 +495,17 @@ if not DEBUG:
 elif STRIPE_API_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET is not set. It is required when STRIPE_API_KEY is set.")
 
+# -- payments: Stripe client behaviour (payments block) ---------------------------------------------
+# Short network limits: a student waiting on checkout gets a "try again" page in seconds, not minutes.
+# Fixed values, not environment variables: the list of variables is fixed by DESIGN.md.
+STRIPE_TIMEOUT_SECONDS = 10.0
+STRIPE_MAX_NETWORK_RETRIES = 1
+# Webhook bodies are small JSON documents; anything bigger is refused before it is read.
+STRIPE_WEBHOOK_MAX_BYTES = 64 * 1024
+# Safety nets: failed webhook processing is retried, and payments no webhook settled are re-read.
+CELERY_BEAT_SCHEDULE["payments-stripe-events-retry"] = {"task": "payments.tasks.stripe_events_retry", "schedule": 600}
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {"task": "payments.tasks.payments_reconcile", "schedule": 900}
+
 # -- API tokens (JWT) -----------------------------------------------------------------------------
 
 JWT_SECRET = required_in_production("JWT_SECRET")

@@ -33,6 +33,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("learn/", include("lessons.urls")),
     path("flights/", include("flights.urls")),
+    # payments block: receipts live under the student's dashboard.
+    path("dashboard/receipts/<str:receipt_number>/", payment_views.receipt, name="receipt"),
     path("dashboard/", include("enrollments.urls")),
     # -- learning: public certificate verification; local private files behind signed tokens
     path("certificates/", include("lessons.certificate_urls")),

@@ -1,0 +1,145 @@
+"""Enrollment workflows: the only code that changes an Enrollment's status.
+
+Every transition is one-directional (DESIGN.md, "Domain"): pending → active → completed, and
+active/completed → refunded or revoked. A call that would move a record backwards, or repeat a
+transition already made, changes nothing and returns the enrollment as it is, so a late or
+duplicated payment event can never undo what happened after it. Re-activating a refunded or
+revoked enrollment is the one way back, and only through `enrollment_activate`, which the
+payments app calls for a new, successful payment (never for a stale one).
+
+Signals (`enrollments.signals`) and emails go out after the transaction commits.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from bds.lib.mail import email_send
+from courses.models import Course
+from enrollments.models import Enrollment
+from enrollments.signals import enrollment_activated, enrollment_revoked
+
+logger = logging.getLogger(__name__)
+
+
+def _locked(*, user, course: Course) -> Enrollment:
+    """The (user, course) enrollment, created pending if missing, with its row locked."""
+    enrollment, _ = Enrollment.objects.get_or_create(user=user, course=course)
+    return Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+
+
+def _send_after_commit(signal, **kwargs) -> None:
+    transaction.on_commit(lambda: signal.send(sender=Enrollment, **kwargs))
+
+
+@transaction.atomic
+def enrollment_reserve(*, user, course: Course) -> Enrollment:
+    """The enrollment a checkout pays for: pending when new, otherwise unchanged."""
+    return _locked(user=user, course=course)
+
+
+@transaction.atomic
+def enrollment_activate(*, user, course: Course, reason: str = "") -> Enrollment:
+    """Grant access. Pending, refunded or revoked → active; active or completed stay as they are.
+
+    Sends `enrollment_activated` and the welcome email after commit, only when the status changed.
+    """
+    enrollment = _locked(user=user, course=course)
+    if enrollment.status in Enrollment.ACCESS_STATUSES:
+        return enrollment
+    previous = enrollment.status
+    enrollment.status = Enrollment.Status.ACTIVE
+    enrollment.activated_at = timezone.now()
+    enrollment.ended_at = None
+    enrollment.ended_reason = ""
+    enrollment.save(update_fields=["status", "activated_at", "ended_at", "ended_reason"])
+    logger.info(
+        "enrollment activated enrollment=%s user=%s course=%s from=%s reason=%s",
+        enrollment.pk,
+        user.pk,
+        course.pk,
+        previous,
+        reason or "-",
+    )
+    _send_after_commit(enrollment_activated, enrollment=enrollment)
+    email_send(
+        template="enrollment_welcome",
+        to=[user.email],
+        context={
+            "user_name": user.get_short_name(),
+            "course_title": course.title,
+            "learn_url": f"{settings.SITE_URL}/learn/{course.slug}/",
+            "dashboard_url": f"{settings.SITE_URL}/dashboard/",
+        },
+        # One welcome per activation, however often the task is retried.
+        idempotency_key=f"welcome:enrollment:{enrollment.pk}:{enrollment.activated_at.timestamp():.0f}",
+    )
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_complete(*, enrollment: Enrollment) -> Enrollment:
+    """Active → completed (all required lessons done). Any other status: unchanged."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status != Enrollment.Status.ACTIVE:
+        return enrollment
+    enrollment.status = Enrollment.Status.COMPLETED
+    enrollment.completed_at = timezone.now()
+    enrollment.save(update_fields=["status", "completed_at"])
+    logger.info("enrollment completed enrollment=%s", enrollment.pk)
+    return enrollment
+
+
+def _end(*, enrollment: Enrollment, status: str, reason: str) -> Enrollment:
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.status in Enrollment.ENDED_STATUSES:
+        return enrollment
+    enrollment.status = status
+    enrollment.ended_at = timezone.now()
+    enrollment.ended_reason = reason[:300]
+    enrollment.suspended_at = None
+    enrollment.suspended_reason = ""
+    enrollment.save(update_fields=["status", "ended_at", "ended_reason", "suspended_at", "suspended_reason"])
+    logger.info("enrollment ended enrollment=%s status=%s reason=%s", enrollment.pk, status, reason)
+    _send_after_commit(enrollment_revoked, enrollment=enrollment, reason=reason)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_revoke(*, enrollment: Enrollment, reason: str) -> Enrollment:
+    """Take access away (staff decision, lost dispute). Sends `enrollment_revoked` after commit."""
+    return _end(enrollment=enrollment, status=Enrollment.Status.REVOKED, reason=reason)
+
+
+@transaction.atomic
+def enrollment_refund(*, enrollment: Enrollment, reason: str = "Refunded in full") -> Enrollment:
+    """The payment was refunded in full: access ends. Sends `enrollment_revoked` after commit."""
+    return _end(enrollment=enrollment, status=Enrollment.Status.REFUNDED, reason=reason)
+
+
+@transaction.atomic
+def enrollment_suspend(*, enrollment: Enrollment, reason: str) -> Enrollment:
+    """Pause access while a dispute is open. The status stays; `grants_access` turns false."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.suspended_at is not None or enrollment.status in Enrollment.ENDED_STATUSES:
+        return enrollment
+    enrollment.suspended_at = timezone.now()
+    enrollment.suspended_reason = reason[:300]
+    enrollment.save(update_fields=["suspended_at", "suspended_reason"])
+    logger.info("enrollment suspended enrollment=%s reason=%s", enrollment.pk, reason)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_restore(*, enrollment: Enrollment) -> Enrollment:
+    """Lift a suspension (the dispute was won)."""
+    enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if enrollment.suspended_at is None:
+        return enrollment
+    enrollment.suspended_at = None
+    enrollment.suspended_reason = ""
+    enrollment.save(update_fields=["suspended_at", "suspended_reason"])
+    logger.info("enrollment restored enrollment=%s", enrollment.pk)
+    return enrollment
