@@ -623,3 +623,13 @@ FLIGHTS_CHANGE_DEADLINE_HOURS = 48
 # Courses whose flight settings require a signed-off practical complete only once it is signed off.
 LESSONS_PRACTICAL_SIGN_OFF_CHECK = "flights.services.practical_requirement_met"
 CELERY_BEAT_SCHEDULE["flights-send-reminders"] = {"task": "flights.tasks.flight_reminders_send", "schedule": 15 * 60.0}
+
+# -- admin: the staff dashboard and recommendations (bds/admin_dashboard.py) -----------------------
+# The dashboard's numbers are recomputed on this schedule and cached for CACHE_TTL_SECONDS, so the
+# admin index never waits for the aggregates; the worker imports the module that holds the task.
+CELERY_IMPORTS = ["bds.admin_dashboard"]
+CELERY_BEAT_SCHEDULE["admin-dashboard-refresh"] = {
+    "task": "bds.admin_dashboard.dashboard_refresh_task",
+    "schedule": float(max(60, CACHE_TTL_SECONDS // 2)),
+}
+# -- end admin -------------------------------------------------------------------------------------

@@ -213,6 +213,21 @@ class CourseAdmin(InstructorScopedAdmin):
         obj.stamp_published()
         super().save_model(request, obj, form, change)
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        # admin: audit trail, a price change is logged with the price before and after.
+        message = super().construct_change_message(request, form, formsets, add)
+        changed = {"price", "currency"} & set(form.changed_data)
+        if not add and changed:
+            fields = sorted(changed)
+            message.append(
+                {
+                    "action": "price change",
+                    "before": {name: str(form.initial.get(name)) for name in fields},
+                    "after": {name: str(form.cleaned_data.get(name)) for name in fields},
+                }
+            )
+        return message
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not is_school_staff(request.user):

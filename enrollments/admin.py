@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
+from bds.lib.audit import audit_record  # admin: audit trail
 from enrollments import services
 from enrollments.models import Enrollment
 
@@ -50,7 +51,17 @@ class EnrollmentAdmin(admin.ModelAdmin):
             if form.is_valid():
                 count = 0
                 for enrollment in queryset.select_related("user", "course"):
-                    apply(enrollment, form.cleaned_data["reason"])
+                    before = {"status": enrollment.status, "suspended": enrollment.is_suspended}
+                    changed = apply(enrollment, form.cleaned_data["reason"])
+                    # admin: audit trail, who granted or revoked, with the status before and after.
+                    audit_record(
+                        user=request.user,
+                        obj=enrollment,
+                        action=title.lower(),
+                        before=before,
+                        after={"status": changed.status, "suspended": changed.is_suspended},
+                        reason=form.cleaned_data["reason"],
+                    )
                     count += 1
                 self.message_user(request, f"{title}: {count} enrollment(s).", messages.SUCCESS)
                 return None

@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from bds.lib.audit import audit_record  # admin: audit trail
 from flights import services
 from flights.forms import ScrubForm
 from flights.models import FlightCourseSettings, FlightSession, SeatBooking, Waiver, WaiverAcceptance
@@ -91,6 +92,15 @@ class FlightSessionAdmin(admin.ModelAdmin):
                 for session in sessions:
                     notified += len(
                         services.session_scrub(session=session, reason=form.cleaned_data["reason"], actor=request.user)
+                    )
+                    # admin: audit trail, who scrubbed which session and why.
+                    audit_record(
+                        user=request.user,
+                        obj=session,
+                        action="scrub",
+                        before={"status": FlightSession.Status.SCHEDULED},
+                        after={"status": FlightSession.objects.values_list("status", flat=True).get(pk=session.pk)},
+                        reason=form.cleaned_data["reason"],
                     )
                 self.message_user(
                     request,

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from bds.lib.audit import audit_record  # admin: audit trail
 from payments import services
 from payments.models import Coupon, Payment, Refund, StripeEvent, money_label
 
@@ -186,6 +187,16 @@ class PaymentAdmin(admin.ModelAdmin):
                     except services.RefundError as error:
                         messages.error(request, str(error))
                     else:
+                        # admin: audit trail, who refunded what, with the payment before and after.
+                        after = Payment.objects.get(pk=payment.pk)
+                        audit_record(
+                            user=request.user,
+                            obj=payment,
+                            action=f"refund {money_label(refund.amount, payment.currency)} ({refund.stripe_refund_id})",
+                            before={"status": payment.status, "amount_refunded": payment.amount_refunded},
+                            after={"status": after.status, "amount_refunded": after.amount_refunded},
+                            reason=form.cleaned_data["reason"],
+                        )
                         messages.success(
                             request,
                             f"Refunded {money_label(refund.amount, payment.currency)} ({refund.stripe_refund_id}).",
