@@ -236,5 +236,18 @@ EMAILS: dict[str, CatalogEmail] = {
                 "admin_url": "{site}/admin/flights/seatbooking/12/change/",
             },
         ),
+        # -- admin: staff messages and Part 107 recurrent-training reminders
+        CatalogEmail(
+            name="bulk_message",
+            description="A message staff wrote to the students of a course or a flight session.",
+            sent_by="enrollments",
+            transactional=False,
+            sample_context={
+                "user_name": "Sam",
+                "subject": "Field change for Saturday",
+                "body": "We fly at the north field this Saturday. Bring a charged battery.",
+                "audience": "students of Part 107 Flight Practical",
+            },
+        ),
     ]
 }

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 
 from bds.lib.audit import audit_record  # admin: audit trail
 from enrollments import services
-from enrollments.models import Enrollment
+from enrollments.models import BulkMessage, Enrollment
 
 
 class ReasonForm(forms.Form):
@@ -99,3 +99,33 @@ class EnrollmentAdmin(admin.ModelAdmin):
             title="Revoke access",
             apply=lambda enrollment, reason: services.enrollment_revoke(enrollment=enrollment, reason=reason),
         )
+
+
+# -- admin: the record of bulk messages (written from /admin/bulk-email/) ----------------------------
+
+
+@admin.register(BulkMessage)
+class BulkMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "subject", "audience", "sent_count", "sender"]
+    list_select_related = ["sender"]
+    search_fields = ["subject", "audience", "sender__email"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "sender",
+        "audience",
+        "course",
+        "flight_session_id",
+        "subject",
+        "body",
+        "sent_count",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -66,3 +66,12 @@ def roster_rows(*, sessions) -> Iterator[list]:
             "; ".join(booking.maneuver_labels),
             timezone.localtime(booking.signed_off_at).isoformat() if booking.signed_off_at else "",
         ]
+
+
+def session_students(session: FlightSession):
+    """People holding a seat or a waitlist place on `session`: the audience of a message to it."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        pk__in=SeatBooking.objects.filter(session=session).active().values("enrollment__user_id"), is_active=True
+    )
