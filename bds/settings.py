@@ -625,11 +625,19 @@ LESSONS_PRACTICAL_SIGN_OFF_CHECK = "flights.services.practical_requirement_met"
 CELERY_BEAT_SCHEDULE["flights-send-reminders"] = {"task": "flights.tasks.flight_reminders_send", "schedule": 15 * 60.0}
 
 # -- admin: the staff dashboard and recommendations (bds/admin_dashboard.py) -----------------------
+from celery.schedules import crontab as _admin_crontab  # noqa: E402 - kept inside this block for merging
+
 # The dashboard's numbers are recomputed on this schedule and cached for CACHE_TTL_SECONDS, so the
 # admin index never waits for the aggregates; the worker imports the module that holds the task.
 CELERY_IMPORTS = ["bds.admin_dashboard"]
 CELERY_BEAT_SCHEDULE["admin-dashboard-refresh"] = {
     "task": "bds.admin_dashboard.dashboard_refresh_task",
     "schedule": float(max(60, CACHE_TTL_SECONDS // 2)),
+}
+# Part 107 recurrent-training reminders, 60 and 30 days before the deadline: once a day at 13:00 UTC
+# (Celery's clock), a Boston morning.
+CELERY_BEAT_SCHEDULE["enrollments-recurrent-reminders"] = {
+    "task": "enrollments.tasks.recurrent_reminders_send",
+    "schedule": _admin_crontab(hour=13, minute=0),
 }
 # -- end admin -------------------------------------------------------------------------------------

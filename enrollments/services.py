@@ -10,10 +10,13 @@ payments app calls for a new, successful payment (never for a stale one).
 Signals (`enrollments.signals`) and emails go out after the transaction commits.
 """
 
+import calendar
 import logging
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from bds.lib.mail import email_send
@@ -193,3 +196,77 @@ def bulk_message_send(
         )
     logger.info("bulk message sent message=%s by=%s audience=%s count=%s", message.pk, sender.pk, audience, len(people))
     return message
+
+
+# -- admin: Part 107 recurrent-training reminders -----------------------------------------------------
+
+# Days before the deadline on which a reminder goes out, and how many days late it may still go
+# (a missed daily run catches up); the email's idempotency key makes each one go out once.
+RECURRENT_REMINDER_DAYS = (60, 30)
+RECURRENT_CATCH_UP_DAYS = 6
+
+
+def recurrent_deadline(certificate_date: date) -> date:
+    """The last day to complete recurrent training: the end of the 24th calendar month after the
+    month of the certificate or the last recurrent training (14 CFR 107.65)."""
+    months = certificate_date.year * 12 + certificate_date.month - 1 + 24
+    year, month = divmod(months, 12)
+    return date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+
+
+def _months_back(day: date, months: int) -> date:
+    total = day.year * 12 + day.month - 1 - months
+    return date(total // 12, total % 12 + 1, 1)
+
+
+def recurrent_course() -> Course | None:
+    """The school's recurrent course: a published course whose slug says "recurrent"."""
+    return Course.objects.published().filter(slug__icontains="recurrent").order_by("pk").first()
+
+
+def recurrent_reminders_send(*, today: date | None = None) -> int:
+    """Queue the 60- and 30-day reminders due today (or missed in the last few days); return how many.
+
+    Sent once per (student, deadline, reminder) through the email idempotency key, so running the
+    job again, or daily through the catch-up window, sends nothing twice; a student who records a
+    newer certificate date has a new deadline and so new reminders.
+    """
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    today = today or timezone.localdate()
+    longest = max(RECURRENT_REMINDER_DAYS)
+    # Deadlines fall on month ends 24 months after the certificate's month: look only at those months.
+    earliest = _months_back(today, 24)
+    latest_month = _months_back(today + timedelta(days=longest), 24)
+    latest = date(latest_month.year, latest_month.month, calendar.monthrange(latest_month.year, latest_month.month)[1])
+    pilots = get_user_model().objects.filter(
+        is_active=True, remote_pilot_certificate_date__gte=earliest, remote_pilot_certificate_date__lte=latest
+    )
+    course = recurrent_course()
+    sent = 0
+    for pilot in pilots.iterator():
+        deadline = recurrent_deadline(pilot.remote_pilot_certificate_date)
+        days_left = (deadline - today).days
+        due = next(
+            (days for days in RECURRENT_REMINDER_DAYS if days - RECURRENT_CATCH_UP_DAYS <= days_left <= days), None
+        )
+        if due is None:
+            continue
+        email_send(
+            template="recurrent_reminder",
+            to=[pilot.email],
+            context={
+                "user_name": pilot.get_short_name(),
+                "deadline": f"{deadline:%B} {deadline.day}, {deadline.year}",
+                "days_left": str(days_left),
+                "course_title": course.title if course else "Part 107 recurrent training",
+                "course_url": settings.SITE_URL + (course.get_absolute_url() if course else "/courses/?q=recurrent"),
+                "account_url": settings.SITE_URL + reverse("accounts:me"),
+            },
+            idempotency_key=f"recurrent-reminder:{pilot.pk}:{deadline.isoformat()}:{due}",
+            transactional=False,
+        )
+        sent += 1
+    logger.info("recurrent reminders queued count=%s today=%s", sent, today)
+    return sent
