@@ -8,9 +8,11 @@ per-object permission checks (`has_*_permission`), and the choices a form offers
 (`formfield_for_foreignkey`).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html
 
 from courses.models import Category, Course, Instructor, Section, is_school_staff
@@ -184,6 +186,16 @@ class CourseAdmin(InstructorScopedAdmin):
         ("Publishing", {"fields": ["status", "published_at", "is_featured"]}),
         ("People and requirements", {"fields": ["instructors", "prerequisites"]}),
     ]
+
+    actions = ["email_students"]  # admin: bulk email
+
+    @admin.action(description="Email the students of the selected course")
+    def email_students(self, request, queryset):
+        # admin: the staff bulk-email page (bds/admin_dashboard.py), with the course chosen.
+        if not is_school_staff(request.user) or queryset.count() != 1:
+            self.message_user(request, "School staff can email the students of one course at a time.", messages.WARNING)
+            return None
+        return redirect(f"{reverse('admin_bulk_email')}?course={queryset.get().pk}")
 
     def view_on_site(self, course):
         # A site-relative link (not the Sites framework's domain): "View on site" previews drafts

@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from bds.lib.audit import audit_record  # admin: audit trail
-from flights import services
+from bds.lib.csv_export import csv_stream_response  # admin: roster export
+from courses.models import is_school_staff
+from flights import reports, services
 from flights.forms import ScrubForm
 from flights.models import FlightCourseSettings, FlightSession, SeatBooking, Waiver, WaiverAcceptance
 
@@ -61,7 +63,7 @@ class FlightSessionAdmin(admin.ModelAdmin):
     filter_horizontal = ["instructors"]
     readonly_fields = ["scrub_reason", "scrubbed_at"]
     inlines = [SeatBookingInline]
-    actions = ["scrub_sessions"]
+    actions = ["scrub_sessions", "export_rosters", "email_students"]  # admin: the last two
 
     def get_queryset(self, request):
         sessions = super().get_queryset(request).with_seats()
@@ -81,6 +83,22 @@ class FlightSessionAdmin(admin.ModelAdmin):
     @admin.display(description="roster")
     def roster_link(self, session):
         return format_html('<a href="{}">Roster</a>', reverse("flights:roster", args=[session.pk]))
+
+    # -- admin: roster CSV and bulk email from the session list
+    @admin.action(description="Export the rosters of the selected sessions as CSV")
+    def export_rosters(self, request, queryset):
+        return csv_stream_response(
+            filename="flight-rosters.csv", header=reports.ROSTER_HEADER, rows=reports.roster_rows(sessions=queryset)
+        )
+
+    @admin.action(description="Email the students of the selected session")
+    def email_students(self, request, queryset):
+        if not is_school_staff(request.user) or queryset.count() != 1:
+            self.message_user(
+                request, "School staff can email the students of one session at a time.", messages.WARNING
+            )
+            return None
+        return redirect(f"{reverse('admin_bulk_email')}?session={queryset.get().pk}")
 
     @admin.action(description="Scrub selected sessions (weather) and email every booked student")
     def scrub_sessions(self, request, queryset):

@@ -91,3 +91,20 @@ def test_exactly_one_audience_is_required(staff_client, make_course, make_sessio
 def test_bulk_email_is_for_school_staff_only(client, instructor_user):
     client.force_login(instructor_user)
     assert client.get(URL).status_code == 403
+
+
+def test_course_and_session_lists_link_to_the_bulk_email_page(staff_client, make_course, make_session):
+    course = make_course("Flight Practical")
+    session = make_session(course)
+
+    from_course = staff_client.post(
+        "/admin/courses/course/", {"action": "email_students", "_selected_action": [course.pk]}
+    )
+    from_session = staff_client.post(
+        "/admin/flights/flightsession/", {"action": "email_students", "_selected_action": [session.pk]}
+    )
+
+    assert from_course["Location"] == f"{URL}?course={course.pk}"
+    assert from_session["Location"] == f"{URL}?session={session.pk}"
+    page = staff_client.get(from_session["Location"]).content.decode()
+    assert f'<option value="{session.pk}" selected>' in page

@@ -100,3 +100,19 @@ def test_roster_export(staff_client, make_course, make_student, make_enrollment,
 @pytest.mark.parametrize("url", ["/admin/reports/progress.csv?course=999", "/admin/reports/roster.csv?session=999"])
 def test_unknown_course_or_session_is_404(staff_client, url):
     assert staff_client.get(url).status_code == 404
+
+
+def test_roster_export_action_on_the_session_list(
+    staff_client, make_course, make_student, make_enrollment, make_session, make_booking
+):
+    course = make_course("Flight Practical")
+    first, second = make_session(course, days_ahead=3), make_session(course, days_ahead=9)
+    make_booking(make_enrollment(make_student("Ann Able"), course), first)
+    make_booking(make_enrollment(make_student("Bob Baker"), course), second)
+
+    response = staff_client.post(
+        "/admin/flights/flightsession/", {"action": "export_rosters", "_selected_action": [first.pk, second.pk]}
+    )
+
+    rows = read_csv(response)
+    assert [(row[0], row[4]) for row in rows[1:]] == [(str(first.pk), "Ann Able"), (str(second.pk), "Bob Baker")]
