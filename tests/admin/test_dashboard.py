@@ -159,3 +159,20 @@ def test_dashboard_query_count_does_not_grow_with_data(
         data = admin_dashboard.dashboard_compute()
     assert len(data["sessions"]) == 7
     assert data["students_active"] == 21
+
+
+def test_staff_group_member_who_is_not_superuser_sees_the_dashboard(client, django_user_model, school):
+    from django.contrib.auth.models import Group
+
+    from tests.conftest import mfa_enable
+
+    office = django_user_model.objects.create_user(
+        email="owen.office@example.com", password=None, full_name="Owen Office", is_staff=True
+    )
+    office.groups.add(Group.objects.get_or_create(name="Staff")[0])
+    mfa_enable(office)
+    client.force_login(office)
+
+    page = client.get("/admin/").content.decode()
+
+    assert "The school at a glance" in page and "$137.00" in page
