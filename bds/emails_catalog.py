@@ -236,5 +236,32 @@ EMAILS: dict[str, CatalogEmail] = {
                 "admin_url": "{site}/admin/flights/seatbooking/12/change/",
             },
         ),
+        # -- admin: staff messages and Part 107 recurrent-training reminders
+        CatalogEmail(
+            name="bulk_message",
+            description="A message staff wrote to the students of a course or a flight session.",
+            sent_by="enrollments",
+            transactional=False,
+            sample_context={
+                "user_name": "Sam",
+                "subject": "Field change for Saturday",
+                "body": "We fly at the north field this Saturday. Bring a charged battery.",
+                "audience": "students of Part 107 Flight Practical",
+            },
+        ),
+        CatalogEmail(
+            name="recurrent_reminder",
+            description="Part 107 recurrent training is due in 60 or 30 days (certificate date from My account).",
+            sent_by="enrollments",
+            transactional=False,
+            sample_context={
+                "user_name": "Sam",
+                "deadline": "March 31, 2027",
+                "days_left": "60",
+                "course_title": "Part 107 Recurrent Training",
+                "course_url": "{site}/courses/part-107-recurrent/",
+                "account_url": "{site}/accounts/me/",
+            },
+        ),
     ]
 }

@@ -495,6 +495,17 @@ if not DEBUG:
 elif STRIPE_API_KEY and not STRIPE_WEBHOOK_SECRET:
     raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET is not set. It is required when STRIPE_API_KEY is set.")
 
+# -- payments: Stripe client behaviour (payments block) ---------------------------------------------
+# Short network limits: a student waiting on checkout gets a "try again" page in seconds, not minutes.
+# Fixed values, not environment variables: the list of variables is fixed by DESIGN.md.
+STRIPE_TIMEOUT_SECONDS = 10.0
+STRIPE_MAX_NETWORK_RETRIES = 1
+# Webhook bodies are small JSON documents; anything bigger is refused before it is read.
+STRIPE_WEBHOOK_MAX_BYTES = 64 * 1024
+# Safety nets: failed webhook processing is retried, and payments no webhook settled are re-read.
+CELERY_BEAT_SCHEDULE["payments-stripe-events-retry"] = {"task": "payments.tasks.stripe_events_retry", "schedule": 600}
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {"task": "payments.tasks.payments_reconcile", "schedule": 900}
+
 # -- API tokens (JWT) -----------------------------------------------------------------------------
 
 JWT_SECRET = required_in_production("JWT_SECRET")
@@ -612,3 +623,21 @@ FLIGHTS_CHANGE_DEADLINE_HOURS = 48
 # Courses whose flight settings require a signed-off practical complete only once it is signed off.
 LESSONS_PRACTICAL_SIGN_OFF_CHECK = "flights.services.practical_requirement_met"
 CELERY_BEAT_SCHEDULE["flights-send-reminders"] = {"task": "flights.tasks.flight_reminders_send", "schedule": 15 * 60.0}
+
+# -- admin: the staff dashboard and recommendations (bds/admin_dashboard.py) -----------------------
+from celery.schedules import crontab as _admin_crontab  # noqa: E402 - kept inside this block for merging
+
+# The dashboard's numbers are recomputed on this schedule and cached for CACHE_TTL_SECONDS, so the
+# admin index never waits for the aggregates; the worker imports the module that holds the task.
+CELERY_IMPORTS = ["bds.admin_dashboard"]
+CELERY_BEAT_SCHEDULE["admin-dashboard-refresh"] = {
+    "task": "bds.admin_dashboard.dashboard_refresh_task",
+    "schedule": float(max(60, CACHE_TTL_SECONDS // 2)),
+}
+# Part 107 recurrent-training reminders, 60 and 30 days before the deadline: once a day at 13:00 UTC
+# (Celery's clock), a Boston morning.
+CELERY_BEAT_SCHEDULE["enrollments-recurrent-reminders"] = {
+    "task": "enrollments.tasks.recurrent_reminders_send",
+    "schedule": _admin_crontab(hour=13, minute=0),
+}
+# -- end admin -------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from accounts.email_tracking import email_tracking_event_received  # jobs
-from bds import health, views
+from bds import admin_dashboard, health, views  # admin: dashboard, reports
 from bds.api.v1 import api as api_v1
 from bds.email_preview import email_preview_detail, email_preview_list  # jobs
 from lessons import views as lesson_views  # learning
@@ -14,6 +14,11 @@ from payments import views as payment_views
 # -- jobs: bounces and complaints from the provider's tracking webhook flag the address on the user.
 tracking.connect(email_tracking_event_received, dispatch_uid="accounts.email_tracking")
 # -- end jobs --
+
+# -- admin: the staff dashboard as the admin index, the audit trail, the user's whole story (before
+# admin.site.urls is read below, which builds admin's URLs from what is registered then).
+admin_dashboard.admin_site_extend(admin.site)
+# -- end admin --
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -26,6 +31,7 @@ urlpatterns = [
     # -- end jobs --
     # -- media: direct-upload endpoints, before admin's catch-all (and inside its MFA requirement).
     path("admin/uploads/", include("lessons.upload_views", namespace="uploads")),
+    *admin_dashboard.admin_report_urls(),  # admin: /admin/reports/ and its CSV exports
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
     path("accounts/", include("accounts.urls")),
@@ -33,6 +39,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("learn/", include("lessons.urls")),
     path("flights/", include("flights.urls")),
+    # payments block: receipts live under the student's dashboard.
+    path("dashboard/receipts/<str:receipt_number>/", payment_views.receipt, name="receipt"),
     path("dashboard/", include("enrollments.urls")),
     # -- learning: public certificate verification; local private files behind signed tokens
     path("certificates/", include("lessons.certificate_urls")),

@@ -8,9 +8,11 @@ per-object permission checks (`has_*_permission`), and the choices a form offers
 (`formfield_for_foreignkey`).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.html import format_html
 
 from courses.models import Category, Course, Instructor, Section, is_school_staff
@@ -185,6 +187,16 @@ class CourseAdmin(InstructorScopedAdmin):
         ("People and requirements", {"fields": ["instructors", "prerequisites"]}),
     ]
 
+    actions = ["email_students"]  # admin: bulk email
+
+    @admin.action(description="Email the students of the selected course")
+    def email_students(self, request, queryset):
+        # admin: the staff bulk-email page (bds/admin_dashboard.py), with the course chosen.
+        if not is_school_staff(request.user) or queryset.count() != 1:
+            self.message_user(request, "School staff can email the students of one course at a time.", messages.WARNING)
+            return None
+        return redirect(f"{reverse('admin_bulk_email')}?course={queryset.get().pk}")
+
     def view_on_site(self, course):
         # A site-relative link (not the Sites framework's domain): "View on site" previews drafts
         # too, because the course page shows them to the course's instructors and staff.
@@ -212,6 +224,21 @@ class CourseAdmin(InstructorScopedAdmin):
     def save_model(self, request, obj, form, change):
         obj.stamp_published()
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # admin: audit trail, a price change is logged with the price before and after.
+        message = super().construct_change_message(request, form, formsets, add)
+        changed = {"price", "currency"} & set(form.changed_data)
+        if not add and changed:
+            fields = sorted(changed)
+            message.append(
+                {
+                    "action": "price change",
+                    "before": {name: str(form.initial.get(name)) for name in fields},
+                    "after": {name: str(form.cleaned_data.get(name)) for name in fields},
+                }
+            )
+        return message
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

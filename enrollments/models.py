@@ -6,15 +6,32 @@ from courses.models import Course
 
 class EnrollmentQuerySet(models.QuerySet):
     def granting_access(self):
-        """Only active and completed enrollments unlock lessons."""
-        return self.filter(status__in=Enrollment.ACCESS_STATUSES)
+        """Active and completed enrollments unlock lessons, unless a payment dispute has suspended them."""
+        return self.filter(status__in=Enrollment.ACCESS_STATUSES, suspended_at__isnull=True)
 
     def for_user(self, user):
         return self.filter(user=user)
 
+    def prerequisites_missing(self, *, user, course: Course) -> list[Course]:
+        """The course's prerequisites `user` has not completed yet (all of them for a visitor)."""
+        prerequisites = list(course.prerequisites.all())
+        if not prerequisites or not user.is_authenticated:
+            return prerequisites
+        done = set(
+            self.filter(user=user, status=Enrollment.Status.COMPLETED, course__in=prerequisites).values_list(
+                "course_id", flat=True
+            )
+        )
+        return [prerequisite for prerequisite in prerequisites if prerequisite.pk not in done]
+
 
 class Enrollment(models.Model):
-    """Who may learn what. One per (user, course); how it was paid for lives in payments."""
+    """Who may learn what. One per (user, course); how it was paid for lives in payments.
+
+    Status changes go through enrollments.services, which only ever move forward
+    (pending → active → completed; active/completed → refunded or revoked) and send the
+    domain signals after commit.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending payment"
@@ -24,6 +41,7 @@ class Enrollment(models.Model):
         REVOKED = "revoked", "Revoked"
 
     ACCESS_STATUSES = (Status.ACTIVE, Status.COMPLETED)
+    ENDED_STATUSES = (Status.REFUNDED, Status.REVOKED)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrollments")
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrollments")
@@ -31,6 +49,12 @@ class Enrollment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When it was refunded or revoked.")
+    ended_reason = models.CharField(max_length=300, blank=True)
+    # Set while a card dispute is open: access pauses without ending the enrollment, and comes
+    # back if the school wins the dispute.
+    suspended_at = models.DateTimeField(null=True, blank=True)
+    suspended_reason = models.CharField(max_length=300, blank=True)
 
     objects = EnrollmentQuerySet.as_manager()
 
@@ -44,4 +68,34 @@ class Enrollment(models.Model):
 
     @property
     def grants_access(self) -> bool:
-        return self.status in self.ACCESS_STATUSES
+        return self.status in self.ACCESS_STATUSES and self.suspended_at is None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None
+
+
+# -- admin: bulk messages to a course's or a flight session's students ------------------------------
+
+
+class BulkMessage(models.Model):
+    """A message staff sent to a group of students, kept as the record of who was told what.
+
+    The audience is a course's students or a flight session's booked students; a session is kept
+    by id and label only, since enrollments does not know about flights (DESIGN.md).
+    """
+
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    audience = models.CharField(max_length=200, help_text="Who it went to, e.g. “students of Part 107 Exam Prep”.")
+    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    flight_session_id = models.PositiveIntegerField(null=True, blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    sent_count = models.PositiveIntegerField(default=0, help_text="Emails queued, one per student.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.audience}"

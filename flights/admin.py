@@ -5,7 +5,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from flights import services
+from bds.lib.audit import audit_record  # admin: audit trail
+from bds.lib.csv_export import csv_stream_response  # admin: roster export
+from courses.models import is_school_staff
+from flights import reports, services
 from flights.forms import ScrubForm
 from flights.models import FlightCourseSettings, FlightSession, SeatBooking, Waiver, WaiverAcceptance
 
@@ -60,7 +63,7 @@ class FlightSessionAdmin(admin.ModelAdmin):
     filter_horizontal = ["instructors"]
     readonly_fields = ["scrub_reason", "scrubbed_at"]
     inlines = [SeatBookingInline]
-    actions = ["scrub_sessions"]
+    actions = ["scrub_sessions", "export_rosters", "email_students"]  # admin: the last two
 
     def get_queryset(self, request):
         sessions = super().get_queryset(request).with_seats()
@@ -81,6 +84,22 @@ class FlightSessionAdmin(admin.ModelAdmin):
     def roster_link(self, session):
         return format_html('<a href="{}">Roster</a>', reverse("flights:roster", args=[session.pk]))
 
+    # -- admin: roster CSV and bulk email from the session list
+    @admin.action(description="Export the rosters of the selected sessions as CSV")
+    def export_rosters(self, request, queryset):
+        return csv_stream_response(
+            filename="flight-rosters.csv", header=reports.ROSTER_HEADER, rows=reports.roster_rows(sessions=queryset)
+        )
+
+    @admin.action(description="Email the students of the selected session")
+    def email_students(self, request, queryset):
+        if not is_school_staff(request.user) or queryset.count() != 1:
+            self.message_user(
+                request, "School staff can email the students of one session at a time.", messages.WARNING
+            )
+            return None
+        return redirect(f"{reverse('admin_bulk_email')}?session={queryset.get().pk}")
+
     @admin.action(description="Scrub selected sessions (weather) and email every booked student")
     def scrub_sessions(self, request, queryset):
         sessions = list(queryset.filter(status=FlightSession.Status.SCHEDULED))
@@ -91,6 +110,15 @@ class FlightSessionAdmin(admin.ModelAdmin):
                 for session in sessions:
                     notified += len(
                         services.session_scrub(session=session, reason=form.cleaned_data["reason"], actor=request.user)
+                    )
+                    # admin: audit trail, who scrubbed which session and why.
+                    audit_record(
+                        user=request.user,
+                        obj=session,
+                        action="scrub",
+                        before={"status": FlightSession.Status.SCHEDULED},
+                        after={"status": FlightSession.objects.values_list("status", flat=True).get(pk=session.pk)},
+                        reason=form.cleaned_data["reason"],
                     )
                 self.message_user(
                     request,

@@ -1,15 +1,186 @@
+"""Enroll, checkout, return page, receipts and the Stripe webhook. Thin: parse, call a service, render."""
+
+import json
+import logging
+
+import stripe
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect
-from django.views.decorators.http import require_POST
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import verified_email_required_for_checkout
 from courses.models import Course
+from enrollments import services as enrollment_services
+from enrollments.models import Enrollment
+from payments import services
+from payments.models import Payment
+
+logger = logging.getLogger(__name__)
+
+
+def _payment_for(request, payment_id: int) -> Payment:
+    """The current user's payment; anyone else's id is a 404."""
+    return get_object_or_404(Payment.objects.for_user(request.user).select_related("course", "coupon"), pk=payment_id)
+
+
+def _unavailable(request, course: Course, message: str):
+    return render(request, "payments/unavailable.html", {"course": course, "message": message}, status=503)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@verified_email_required_for_checkout
+def enroll(request, slug):
+    """Free course: enrolled at once. Paid: on to the (new or reused) checkout.
+
+    An unconfirmed email address goes back with a message and a "Resend confirmation" button.
+    A GET changes nothing: it is where the login page sends a visitor who pressed Enroll, so it
+    returns to the course page, whose Enroll box now fits the logged-in student.
+    """
+    course = get_object_or_404(Course.objects.published(), slug=slug)
+    if request.method != "POST":
+        return redirect(course)
+    missing = Enrollment.objects.prerequisites_missing(user=request.user, course=course)
+    if missing:
+        titles = ", ".join(prerequisite.title for prerequisite in missing)
+        messages.warning(request, f"Complete the prerequisites first: {titles}.")
+        return redirect(course)
+    if course.is_free:
+        enrollment_services.enrollment_activate(user=request.user, course=course, reason="free course")
+        messages.success(request, f"You are enrolled in {course.title}. Enjoy the course!")
+        return redirect(course)
+    try:
+        payment = services.checkout_start(
+            user=request.user, course=course, coupon_code=request.POST.get("coupon", "").strip() or None
+        )
+    except services.PaymentProviderUnavailable as error:
+        return _unavailable(request, course, str(error))
+    except services.CheckoutError as error:
+        messages.info(request, str(error))
+        return redirect(course)
+    if payment.status in Payment.PAID_STATUSES:
+        return redirect("payments:return", payment_id=payment.pk)
+    return redirect(payment)
+
+
+@require_GET
+@login_required
+def checkout(request, payment_id):
+    payment = _payment_for(request, payment_id)
+    if not payment.is_open:
+        if payment.status in Payment.PAID_STATUSES:
+            return redirect("payments:return", payment_id=payment.pk)
+        messages.info(request, "That checkout is closed. Press Enroll to start a new one.")
+        return redirect(payment.course)
+    return_url = request.build_absolute_uri(reverse("payments:return", kwargs={"payment_id": payment.pk}))
+    return render(
+        request,
+        "payments/checkout.html",
+        {
+            "payment": payment,
+            "course": payment.course,
+            "offline": services.is_offline(),
+            "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+            "return_url": return_url,
+        },
+    )
 
 
 @require_POST
 @login_required
-def enroll(request, slug):
-    """Free course: enrolled at once; paid: on to checkout. (Filled in by the payments work.)"""
-    course = get_object_or_404(Course.objects.published(), slug=slug)
-    messages.info(request, "Enrollment opens soon.")
-    return redirect(course)
+@verified_email_required_for_checkout
+def checkout_coupon(request, payment_id):
+    payment = _payment_for(request, payment_id)
+    try:
+        new_payment = services.checkout_start(
+            user=request.user, course=payment.course, coupon_code=request.POST.get("coupon", "").strip() or None
+        )
+    except services.PaymentProviderUnavailable as error:
+        return _unavailable(request, payment.course, str(error))
+    except services.CheckoutError as error:
+        messages.error(request, str(error))
+        return redirect(payment)
+    if new_payment.coupon_id:
+        messages.success(request, f"Coupon applied: you pay {new_payment.amount_label}.")
+    if new_payment.status in Payment.PAID_STATUSES:
+        return redirect("payments:return", payment_id=new_payment.pk)
+    return redirect(new_payment)
+
+
+@require_POST
+@login_required
+def checkout_pay_test_mode(request, payment_id):
+    """Offline test mode only: the "Pay (test mode)" button. A 404 whenever Stripe is configured."""
+    if not services.is_offline():
+        raise Http404("Test-mode payments are off.")
+    payment = _payment_for(request, payment_id)
+    if payment.is_open:
+        services.checkout_pay_offline(payment=payment)
+    return redirect("payments:return", payment_id=payment.pk)
+
+
+@require_GET
+@login_required
+def checkout_return(request, payment_id):
+    """Where Stripe sends the browser back: what happened and what to do next."""
+    payment = services.payment_intent_refresh(payment=_payment_for(request, payment_id))
+    return render(
+        request,
+        "payments/return.html",
+        {"payment": payment, "course": payment.course, "redirect_status": request.GET.get("redirect_status", "")},
+    )
+
+
+@login_required
+def receipt(request, receipt_number):
+    payment = get_object_or_404(
+        Payment.objects.for_user(request.user).with_receipt().select_related("course", "user"),
+        receipt_number=receipt_number,
+    )
+    return render(request, "payments/receipt.html", {"payment": payment, "refunds": payment.refunds.all()})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    """Stripe's events: verify the signature on the raw body, store, then process.
+
+    400 and nothing stored for a bad signature; 413 for an oversized body; 2xx for types we do not
+    handle and for duplicates; 5xx on an unexpected error so Stripe retries (the stored event keeps
+    the error for the admin's "reprocess").
+    """
+    limit = settings.STRIPE_WEBHOOK_MAX_BYTES
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        logger.warning("stripe webhook refused: body of %s bytes is over the limit", declared)
+        return HttpResponse("Payload too large.", status=413, content_type="text/plain")
+    body = request.body
+    if len(body) > limit:
+        return HttpResponse("Payload too large.", status=413, content_type="text/plain")
+    secret = settings.STRIPE_WEBHOOK_SECRET
+    if not secret:
+        logger.error("stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set")
+        return HttpResponse("Webhooks are not configured.", status=400, content_type="text/plain")
+    try:
+        stripe.Webhook.construct_event(body, request.META.get("HTTP_STRIPE_SIGNATURE", ""), secret)
+        payload = json.loads(body)
+    except (ValueError, stripe.SignatureVerificationError) as error:
+        logger.warning("stripe webhook refused: %s", error.__class__.__name__)
+        return HttpResponse("Invalid signature.", status=400, content_type="text/plain")
+    if not isinstance(payload, dict) or not payload.get("id") or not isinstance(payload.get("data"), dict):
+        logger.warning("stripe webhook refused: signed body is not an event")
+        return HttpResponse("Not an event.", status=400, content_type="text/plain")
+    event, _ = services.stripe_event_record(payload=payload)
+    try:
+        services.stripe_event_process(stripe_event=event)
+    except Exception:  # noqa: BLE001 - logged with the event id by the service; Stripe must retry
+        return HttpResponse("Processing failed; it will be retried.", status=500, content_type="text/plain")
+    return JsonResponse({"received": True, "event": event.stripe_event_id})
