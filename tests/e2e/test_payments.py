@@ -54,7 +54,7 @@ def test_student_pays_for_a_course_and_finds_it_in_the_dashboard(
     page.get_by_role("navigation", name="Main").first.get_by_role("link", name="My courses").click()
     course_card = page.get_by_role("listitem").filter(has=page.get_by_role("link", name=PAID_COURSE))
     expect(course_card).to_contain_text("Active")
-    expect(course_card.get_by_role("link", name="Go to course")).to_be_visible()
+    expect(course_card.get_by_role("link", name="Continue learning")).to_be_visible()
 
     [receipt] = wait_for(lambda: [m for m in smtp_inbox.to(STUDENT[0]) if "receipt" in m["Subject"].lower()], page)
     assert PAID_COURSE in receipt["Subject"]
