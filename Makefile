@@ -51,8 +51,10 @@ lint: install-dev
 test: lint
 	$(VENV)/bin/pytest -m "not e2e"
 
+# Journeys share one Chromium per session; the player's own browser test runs in a second session.
 e2e: install-dev
-	$(VENV)/bin/pytest tests/e2e -m e2e
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/e2e -m e2e
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest tests/lessons/test_player_browser.py -m e2e
 
 worker: install
 	$(VENV)/bin/celery -A bds worker --beat --loglevel=INFO
