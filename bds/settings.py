@@ -565,6 +565,10 @@ SECURE_CSP = {
 # Large request bodies are refused before a view runs (webhooks and forms are small).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# /readyz fails (503) past these, so uptime monitors page someone: the worker is down or stuck.
+READYZ_MAX_QUEUE_BACKLOG = 500
+READYZ_MAX_STRIPE_EVENT_AGE_SECONDS = 15 * 60
+
 # -- monitoring and logging -----------------------------------------------------------------------
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
