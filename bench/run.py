@@ -21,11 +21,15 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import webhooks  # noqa: E402 - bench/ is a folder of scripts, not a package
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SCALE = os.environ.get("BENCH_SCALE", "1")
+WEBHOOK_PAYMENTS = os.environ.get("BENCH_WEBHOOK_PAYMENTS", "1500")
 
 
 def free_port() -> int:
@@ -104,11 +108,37 @@ def peak_rss_kib(master_pid: int) -> int:
     return max(peaks) if peaks else 0
 
 
+VERIFY_WEBHOOKS = """
+import json
+from payments.models import Payment, StripeEvent
+ids = {ids}
+print(json.dumps({{
+    "succeeded": Payment.objects.filter(pk__in=ids, status="succeeded").count(),
+    "stored": StripeEvent.objects.filter(stripe_event_id__startswith="evt_bench_{run}_").count(),
+    "processed": StripeEvent.objects.filter(
+        stripe_event_id__startswith="evt_bench_{run}_", processed_at__isnull=False
+    ).count(),
+    "active": Payment.objects.filter(pk__in=ids, enrollment__status="active").count(),
+}}))
+"""
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install -y wrk")
     port = free_port()
-    env = production_env(port)
+    stripe_port = free_port()
+    # The webhook benchmark re-reads each PaymentIntent from a Stripe-compatible server, as in production.
+    localstripe = subprocess.Popen([PYTHON, "tests/e2e/localstripe_server.py", str(stripe_port)], cwd=ROOT)
+    try:
+        run_benchmarks(port, stripe_port)
+    finally:
+        localstripe.terminate()
+        localstripe.wait(timeout=10)
+
+
+def run_benchmarks(port: int, stripe_port: int) -> None:
+    env = production_env(port) | {"STRIPE_API_BASE": f"http://127.0.0.1:{stripe_port}"}
     ensure_database(env)
     print("migrating and building the data set (first run takes a few minutes)…", flush=True)
     manage(env, "migrate", "--no-input")
@@ -175,14 +205,23 @@ def main() -> None:
             result = wrk(base + path, headers) | {"name": name, "path": path, "kind": kind}
             print(f"{name:28} {result['rps']:8.0f} req/s  p50 {result['p50']:>8}  p99 {result['p99']:>8}", flush=True)
             results.append(result)
+        print("webhooks: creating confirmed payments on the Stripe-compatible server…", flush=True)
+        run_id = str(int(time.time()))
+        rows = json.loads(manage(env, "bench_webhook_payments", "--count", WEBHOOK_PAYMENTS, "--run", run_id))
+        webhook = webhooks.run(base, rows, env["STRIPE_WEBHOOK_SECRET"], run_id)
+        verify = VERIFY_WEBHOOKS.format(ids=[row["payment_id"] for row in rows], run=run_id)
+        # The shell may print a line of its own first; the check's JSON is the last line.
+        check = json.loads(manage(env, "shell", "-c", verify).strip().splitlines()[-1])
+        webhook |= check
+        print(f"webhooks: {webhook}", flush=True)
         rss = peak_rss_kib(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    write_results(results, rss, fixtures)
+    write_results(results, rss, fixtures, webhook)
 
 
-def write_results(results: list[dict], rss_kib: int, fixtures: dict) -> None:
+def write_results(results: list[dict], rss_kib: int, fixtures: dict, webhook: dict) -> None:
     ceiling = results[0]["rps"]
     lines = [
         "# Benchmark results",
@@ -204,7 +243,22 @@ def write_results(results: list[dict], rss_kib: int, fixtures: dict) -> None:
             f"| {result['name']} | {result['kind']} | {result['rps']:.0f} | {result['p50']} | {result['p99']} | "
             f"{ratio:.2f} | {'' if target is None else f'≥ {target:.2f}'} | {met} | {result['errors']} |"
         )
-    lines += ["", f"Peak RSS of a gunicorn worker after the run: {rss_kib / 1024:.0f} MiB.", ""]
+    exactly_once = webhook["succeeded"] == webhook["unique"] == webhook["stored"] == webhook["processed"]
+    lines += [
+        "",
+        "## Webhooks",
+        "",
+        f"{webhook['events']} signed `payment_intent.succeeded` deliveries ({webhook['unique']} events, "
+        f"{webhook['events'] - webhook['unique']} of them delivered twice) posted to `/payments/confirm` over "
+        f"16 connections in {webhook['seconds']:.1f} s ({webhook['events'] / webhook['seconds']:.0f} per second), "
+        "each re-reading its PaymentIntent from localstripe.",
+        f"Responses: {webhook['statuses']}. Payments succeeded: {webhook['succeeded']} of {webhook['unique']}; "
+        f"events stored: {webhook['stored']}, processed: {webhook['processed']}; enrollments active: "
+        f"{webhook['active']}. Every payment processed exactly once: {'yes' if exactly_once else 'NO'}.",
+        "",
+        f"Peak RSS of a gunicorn worker after the run: {rss_kib / 1024:.0f} MiB.",
+        "",
+    ]
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines))
     print(f"\nwrote bench/RESULTS.md (peak worker RSS {rss_kib / 1024:.0f} MiB)")
 
