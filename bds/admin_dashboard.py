@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from bds.lib.admin import ReadOnlyAdminMixin
 from bds.lib.audit import audit_details
 from bds.lib.csv_export import csv_stream_response
 from bds.lib.markdown import render_markdown
@@ -414,7 +415,7 @@ def admin_report_urls() -> list:
 # -- audit trail --------------------------------------------------------------------------------
 
 
-class AuditTrailAdmin(admin.ModelAdmin):
+class AuditTrailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Every admin change, refund, grant, revoke and scrub: who, when, what, before and after."""
 
     list_display = ["action_time", "user", "content_type", "object_link", "action_label", "before", "after"]
@@ -423,15 +424,6 @@ class AuditTrailAdmin(admin.ModelAdmin):
     search_fields = ["object_repr", "user__email", "user__full_name", "change_message"]
     date_hierarchy = "action_time"
     ordering = ["-action_time"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_view_permission(self, request, obj=None) -> bool:
         return is_school_staff(request.user)

@@ -129,7 +129,7 @@ def main() -> None:
     port = free_port()
     stripe_port = free_port()
     # The webhook benchmark re-reads each PaymentIntent from a Stripe-compatible server, as in production.
-    localstripe = subprocess.Popen([PYTHON, "tests/e2e/localstripe_server.py", str(stripe_port)], cwd=ROOT)
+    localstripe = subprocess.Popen([PYTHON, "tests/localstripe_server.py", str(stripe_port)], cwd=ROOT)
     try:
         run_benchmarks(port, stripe_port)
     finally:

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
+from bds.lib.admin import ReadOnlyAdminMixin
 from bds.lib.audit import audit_record  # admin: audit trail
 from enrollments import services
 from enrollments.models import BulkMessage, Enrollment
@@ -105,7 +106,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(BulkMessage)
-class BulkMessageAdmin(admin.ModelAdmin):
+class BulkMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "subject", "audience", "sent_count", "sender"]
     list_select_related = ["sender"]
     search_fields = ["subject", "audience", "sender__email"]
@@ -120,12 +121,3 @@ class BulkMessageAdmin(admin.ModelAdmin):
         "sent_count",
         "created_at",
     ]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

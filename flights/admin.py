@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
+from bds.lib.admin import ReadOnlyAdminMixin, RecordsAdminMixin
 from bds.lib.audit import audit_record  # admin: audit trail
 from bds.lib.csv_export import csv_stream_response  # admin: roster export
 from courses.models import is_school_staff
@@ -146,7 +147,7 @@ class FlightSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SeatBooking)
-class SeatBookingAdmin(admin.ModelAdmin):
+class SeatBookingAdmin(RecordsAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "cancel_reason", "booked_at", "refund_requested_at", "signed_off_at"]
     list_filter = ["status", "cancel_reason", ("refund_requested_at", admin.EmptyFieldListFilter)]
     list_select_related = ["enrollment__user", "session__course"]
@@ -172,12 +173,6 @@ class SeatBookingAdmin(admin.ModelAdmin):
         "reminder_24h_sent_at",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Waiver)
 class WaiverAdmin(admin.ModelAdmin):
@@ -200,7 +195,7 @@ class WaiverAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaiverAcceptance)
-class WaiverAcceptanceAdmin(admin.ModelAdmin):
+class WaiverAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["typed_name", "user", "waiver", "accepted_at", "ip_address", "age_confirmed"]
     list_filter = ["waiver__course", "age_confirmed"]
     list_select_related = ["user", "waiver__course"]
@@ -214,15 +209,6 @@ class WaiverAcceptanceAdmin(admin.ModelAdmin):
         "age_confirmed",
         "equipment_declaration",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(FlightCourseSettings)

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from bds.lib.admin import ReadOnlyAdminMixin, RecordsAdminMixin
 from bds.lib.audit import audit_record  # admin: audit trail
 from payments import services
 from payments.models import Coupon, Payment, Refund, StripeEvent, money_label
@@ -86,7 +87,7 @@ def _csv_safe(value) -> str:
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(RecordsAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "created_at",
@@ -108,12 +109,6 @@ class PaymentAdmin(admin.ModelAdmin):
     actions = ["refund_selected", "export_csv"]
     change_form_template = "admin/payments/payment/change_form.html"
     change_list_template = "admin/payments/payment/change_list.html"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="amount", ordering="amount")
     def amount_display(self, payment: Payment) -> str:
@@ -275,18 +270,12 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(RecordsAdminMixin, admin.ModelAdmin):
     list_display = ["stripe_refund_id", "created_at", "payment", "amount_display", "status", "requested_by"]
     list_filter = ["status", "created_at"]
     list_select_related = ["payment", "requested_by"]
     search_fields = ["stripe_refund_id", "payment__receipt_number", "payment__user__email"]
     readonly_fields = [field.name for field in Refund._meta.fields]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="amount", ordering="amount")
     def amount_display(self, refund: Refund) -> str:
@@ -308,21 +297,12 @@ class CouponAdmin(admin.ModelAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(admin.ModelAdmin):
+class StripeEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["stripe_event_id", "type", "received_at", "processed_at", "attempts", "has_error"]
     list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
     search_fields = ["stripe_event_id", "type"]
     readonly_fields = ["stripe_event_id", "type", "payload", "received_at", "processed_at", "error", "attempts"]
     actions = ["reprocess"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="error", boolean=True)
     def has_error(self, event: StripeEvent) -> bool:

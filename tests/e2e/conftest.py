@@ -7,7 +7,6 @@ Playwright never downloads a browser here: it launches /usr/bin/chromium.
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from tests.ports import free_port
 
 # Playwright's sync API keeps an event loop running in the test's thread, and Django refuses
 # database work from a thread with a running loop unless told this is not really async code.
@@ -46,13 +47,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if Path(str(item.fspath)).is_relative_to(HERE):
             item.add_marker(pytest.mark.e2e)
-
-
-def free_port() -> int:
-    # aiosmtpd and aiohttp cannot be asked for port 0 and report it back, so ask the OS first.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 # -- browser -----------------------------------------------------------------------------------------
@@ -224,7 +218,7 @@ def localstripe_url():
 
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, str(HERE / "localstripe_server.py"), str(port)],
+        [sys.executable, str(HERE.parent / "localstripe_server.py"), str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

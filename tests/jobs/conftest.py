@@ -2,7 +2,6 @@
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -18,6 +17,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 
 from bds.celery import app as celery_app
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,13 +70,6 @@ class RecordingSMTPHandler:
             time.sleep(0.1)
         assert len(self.messages) >= count, f"{len(self.messages)} of {count} messages arrived"
         return self.messages
-
-
-def free_port() -> int:
-    # aiosmtpd's Controller cannot bind port 0, so ask the OS for a free port first.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

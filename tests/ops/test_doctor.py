@@ -1,12 +1,13 @@
 """`manage.py doctor` reports every external system and never prints a secret."""
 
 import io
-import socket
 
 import boto3
 import pytest
 from django.core.management import call_command
 from moto.server import ThreadedMotoServer
+
+from tests.ports import free_port
 
 
 @pytest.fixture(scope="module")
@@ -16,12 +17,6 @@ def s3_server():
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def run_doctor() -> tuple[str, int]:
@@ -55,7 +50,7 @@ def test_bucket_without_upload_cors_fails_and_secrets_never_print(settings, s3_s
     settings.SITE_URL = "https://school.example"
     settings.PAYMENTS_OFFLINE_MODE = False
     settings.STRIPE_API_KEY = stripe_key
-    settings.STRIPE_API_BASE = f"http://127.0.0.1:{closed_port()}"
+    settings.STRIPE_API_BASE = f"http://127.0.0.1:{free_port()}"
     boto3.client(
         "s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
     ).create_bucket(Bucket="doctor-bucket")

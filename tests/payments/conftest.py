@@ -16,15 +16,10 @@ import stripe
 from allauth.account.models import EmailAddress
 
 from courses.models import Category, Course
+from tests.ports import free_port
 
 WEBHOOK_SECRET = "whsec_test_bds_payments"
 DEAD_URL = "http://127.0.0.1:9/payments/confirm"  # the discard port: nothing listens there
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(predicate, *, seconds: float = 15.0, step: float = 0.05):
@@ -42,7 +37,7 @@ def wait_until(predicate, *, seconds: float = 15.0, step: float = 0.05):
 def localstripe_url():
     """localstripe bound to 127.0.0.1 in its own process, stopped by its PID at the end."""
     port = free_port()
-    script = Path(__file__).with_name("localstripe_server.py")
+    script = Path(__file__).parent.parent / "localstripe_server.py"
     process = subprocess.Popen(
         [sys.executable, str(script), str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

@@ -5,7 +5,6 @@ shared Redis (and anyone else using it) is never touched.
 """
 
 import shutil
-import socket
 import subprocess
 import time
 
@@ -13,13 +12,9 @@ import pytest
 import redis
 from django.core.cache import cache
 
+from tests.ports import free_port
+
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class PrivateRedis:

@@ -1,6 +1,6 @@
-"""localstripe on 127.0.0.1:<port>, store in memory (its CLI binds every interface and pickles to /tmp).
+"""Run localstripe on 127.0.0.1:<port> with its store kept in memory (its default pickles to /tmp).
 
-Started by the e2e `localstripe` fixture: python tests/e2e/localstripe_server.py PORT
+Started as a subprocess by the payments and e2e fixtures and by bench/run.py: python tests/localstripe_server.py PORT
 """
 
 import logging
@@ -12,6 +12,7 @@ from localstripe import resources
 
 def main() -> None:
     port = int(sys.argv[1])
+    # The stock store writes /tmp/localstripe.pickle on every change; tests need no persistence.
     resources.Store.dump_to_disk = lambda self: None
     from localstripe.server import app
 
