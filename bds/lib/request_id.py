@@ -25,7 +25,8 @@ class RequestIdMiddleware:
         context = {"request_id": request.id, "path": request.path, "user_id": None}
         token = _request_context.set(context)
         started = time.perf_counter()
-        sentry_sdk.get_isolation_scope().add_event_processor(_sentry_user_id_only(request))
+        if sentry_sdk.get_client().is_active():  # nothing to do per request while Sentry is off
+            sentry_sdk.get_isolation_scope().add_event_processor(_sentry_user_id_only(request))
         try:
             response = self.get_response(request)
             user = getattr(request, "user", None)

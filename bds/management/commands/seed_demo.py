@@ -141,7 +141,7 @@ class Command(BaseCommand):
         return self._upsert(
             Instructor,
             {"user": user},
-            {"bio": _text(data["bio"]), "faa_certificate_number": data["faa_certificate_number"]},
+            {"bio": _prose(data["bio"]), "faa_certificate_number": data["faa_certificate_number"]},
         )
 
     def _course(self, data: dict, categories: dict, instructors: dict) -> Course:
@@ -225,7 +225,7 @@ class Command(BaseCommand):
                 location_address=data["location_address"],
                 map_url=f"https://www.openstreetmap.org/search?query={quote_plus(data['location_address'])}",
                 capacity=data["capacity"],
-                notes=_text(data["notes"]),
+                notes=_prose(data["notes"]),
             )
             session.instructors.set([instructors[email] for email in data["instructors"]])
             self.created += 1
@@ -233,7 +233,7 @@ class Command(BaseCommand):
     def _waiver(self, course: Course) -> None:
         """Version 1 of the flight-day waiver: booking a seat needs a published one."""
         _waiver, created = Waiver.objects.get_or_create(
-            course=course, version=1, defaults={"text": _text(WAIVER_TEXT), "published_at": timezone.now()}
+            course=course, version=1, defaults={"text": _prose(WAIVER_TEXT), "published_at": timezone.now()}
         )
         self.created += created
 
@@ -284,6 +284,13 @@ class Command(BaseCommand):
 
 def _text(markdown: str) -> str:
     return textwrap.dedent(markdown).strip()
+
+
+def _prose(text: str) -> str:
+    """Plain paragraphs (bios, notes, waivers) are shown with their line breaks kept, so the
+    source's wrapped lines are joined: one line per paragraph, a blank line between them."""
+    paragraphs = _text(text).split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in paragraph.splitlines()) for paragraph in paragraphs)
 
 
 def _lesson_slug(lesson_data: dict) -> str:
