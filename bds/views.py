@@ -11,6 +11,8 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.static import serve
 
+from bds.lib.page_cache import cache_page_for_visitors
+from courses.cache import public_pages_version
 from courses.models import Category, Course
 from flights.models import FlightSession
 
@@ -18,6 +20,7 @@ HOME_FEATURED_COURSES = 6
 HOME_UPCOMING_SESSIONS = 4
 
 
+@cache_page_for_visitors(public_pages_version)
 def home(request):
     """Three queries whatever the size of the school (tests/courses/test_queries.py)."""
     featured_courses = Course.objects.published().filter(is_featured=True).for_cards().order_by("title", "pk")

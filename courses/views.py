@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from courses.cache import catalog_cache_version, course_cache_version
+from bds.lib.page_cache import cache_page_for_visitors
+from courses.cache import catalog_cache_version, course_cache_version, public_pages_version
 from courses.forms import CatalogFilterForm
 from courses.models import Category, Course, course_page_prefetches
 from courses.seo import absolute_url, course_json_ld
@@ -62,6 +63,7 @@ def _catalog_results_html(values: dict[str, str], sort: str, page_number: int) -
 
 
 @require_safe
+@cache_page_for_visitors(public_pages_version, query_params=(*CatalogFilterForm.base_fields, "page"))
 def catalog(request):
     categories = list(Category.objects.all())
     form = CatalogFilterForm(request.GET, categories=categories)
@@ -105,6 +107,7 @@ def catalog(request):
 
 
 @require_safe
+@cache_page_for_visitors(public_pages_version)
 def course_detail(request, slug):
     course = get_object_or_404(Course.objects.visible_to(request.user).select_related("category"), slug=slug)
     key = f"courses:page:{course.pk}:{course_cache_version(course.pk)}"

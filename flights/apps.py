@@ -5,4 +5,4 @@ class FlightsConfig(AppConfig):
     name = "flights"
 
     def ready(self):
-        from flights import receivers  # noqa: F401  (connects the enrollment_revoked receiver)
+        from flights import receivers  # noqa: F401  (connects the signal receivers)

@@ -1,11 +1,29 @@
-"""Reactions to the enrollments domain signals (DESIGN.md: flights frees the seats of a revoked enrollment)."""
+"""Reactions to other apps' signals, and cache invalidation for the pages that show sessions.
 
+- enrollments: flights frees the seats of a revoked enrollment (DESIGN.md).
+- The public pages stored for anonymous visitors show upcoming sessions and their seats left
+  (home, course pages; bds/lib/page_cache.py), so every session or booking write bumps their
+  version. Signals, as for the catalog (courses/cache.py): invalidation must follow every write,
+  from services, admin or shell alike.
+"""
+
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from courses.cache import public_pages_bump
 from enrollments.signals import enrollment_revoked
 from flights import services
+from flights.models import FlightSession, SeatBooking
 
 
 @receiver(enrollment_revoked, dispatch_uid="flights.enrollment_revoked.free_seats")
 def free_seats_of_revoked_enrollment(sender, enrollment, **kwargs):
     services.enrollment_bookings_cancel(enrollment=enrollment)
+
+
+@receiver(post_save, sender=FlightSession, dispatch_uid="flights.session_saved.public_pages")
+@receiver(post_delete, sender=FlightSession, dispatch_uid="flights.session_deleted.public_pages")
+@receiver(post_save, sender=SeatBooking, dispatch_uid="flights.booking_saved.public_pages")
+@receiver(post_delete, sender=SeatBooking, dispatch_uid="flights.booking_deleted.public_pages")
+def sessions_changed(sender, **kwargs):
+    public_pages_bump()

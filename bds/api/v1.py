@@ -4,12 +4,14 @@ Bearer tokens come from accounts.tokens. Every endpoint calls the same QuerySets
 as the website, so the app and the site can never disagree about who may see what.
 """
 
+import hashlib
 import logging
 import math
 from decimal import Decimal
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Schema, Status
@@ -21,6 +23,7 @@ from ninja.throttling import SimpleRateThrottle
 from accounts.tokens import TokenError, access_token_user, token_pair_issue, token_refresh, token_revoke
 from bds.api.problems import problem_response
 from bds.lib.storage import STORAGE_ERRORS, private_url, private_url_expiry_seconds
+from courses.cache import catalog_cache_version
 from courses.models import Course
 from enrollments.models import Enrollment
 from flights.models import SeatBooking
@@ -323,14 +326,23 @@ def auth_logout(request, payload: LogoutIn):
 @api.get("/courses", response=CoursePage, auth=None)
 def courses_list(request, filters: Query[CatalogFilters]):
     """Published courses, filtered like the website's catalog, 20 a page."""
-    courses = Course.objects.for_catalog(
-        q=filters.q, category=filters.category, level=filters.level, format=filters.format, price=filters.price
-    )
-    count = courses.count()
-    pages = max(1, math.ceil(count / PAGE_SIZE))
-    page = min(max(filters.page, 1), pages)
-    items = courses[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    return {"count": count, "page": page, "pages": pages, "items": [_course_out(course) for course in items]}
+    # The same JSON for every caller: stored rendered, under the catalog version that every course
+    # change bumps (courses/cache.py), like the website's catalog.
+    digest = hashlib.sha256(filters.model_dump_json().encode()).hexdigest()[:40]
+    key = f"api:v1:courses:{catalog_cache_version()}:{digest}"
+    body = cache.get(key)
+    if body is None:
+        courses = Course.objects.for_catalog(
+            q=filters.q, category=filters.category, level=filters.level, format=filters.format, price=filters.price
+        )
+        count = courses.count()
+        pages = max(1, math.ceil(count / PAGE_SIZE))
+        page = min(max(filters.page, 1), pages)
+        items = courses[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+        data = {"count": count, "page": page, "pages": pages, "items": [_course_out(course) for course in items]}
+        body = api.create_response(request, CoursePage.model_validate(data).model_dump(), status=200).content
+        cache.set(key, body)
+    return HttpResponse(body, content_type=api.get_content_type())
 
 
 @api.get("/courses/{slug}", response=CourseDetailOut, auth=None)

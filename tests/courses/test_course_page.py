@@ -74,8 +74,9 @@ def test_prerequisites_are_listed_and_linked(client, make_course, part107):
 
 def test_enroll_box_is_on_the_page(client, part107):
     page = text(client.get(part107.get_absolute_url()))
-    assert f'action="/courses/{part107.slug}/enroll/"' in page
-    assert "Enroll for $199" in page
+    # For a visitor, a link through the login page (the page holds no CSRF token, so it can be cached whole).
+    assert f'<a class="button" href="/courses/{part107.slug}/enroll/">Enroll for $199</a>' in page
+    assert "You will be asked to log in or sign up first." in page
 
 
 def test_script_in_a_description_never_reaches_the_page(client, make_course):
@@ -131,10 +132,10 @@ def test_seo_title_description_opengraph_and_json_ld(client, part107, settings):
     assert f'<meta property="og:url" content="{url}">' in html
     assert f'<link rel="canonical" href="{url}">' in html
 
-    match = re.search(r'<script type="application/ld\+json" nonce="([^"]+)">(.*?)</script>', html, re.S)
+    # A data block is never executed, so it needs no CSP nonce (and the page stays cacheable).
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert match, "JSON-LD block missing"
-    nonce, payload = match.groups()
-    assert f"'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    [payload] = match.groups()
     data = json.loads(payload)
     assert data["@type"] == "Course"
     assert data["name"] == "FAA Part 107 Exam Prep"
