@@ -1,7 +1,7 @@
 """Flight blocks other pages include: the dashboard's bookings and logbook, a course's dates."""
 
 from django import template
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from courses.models import Instructor
@@ -13,35 +13,43 @@ register = template.Library()
 
 @register.inclusion_tag("flights/_dashboard_bookings.html", takes_context=True)
 def my_bookings(context):
+    """Upcoming seats, scrubbed sessions to rebook, and courses with a flight day still to book.
+
+    Three queries however many enrollments and bookings the student has: a student's own bookings
+    are few, so they are read once and sorted out here.
+    """
     user = context["request"].user
     if not user.is_authenticated:
         return {"bookings": [], "scrubbed": [], "to_book": []}
-    mine = SeatBooking.objects.for_user(user).select_related("session__course")
-    bookings = mine.active().filter(session__starts_at__gt=timezone.now()).order_by("session__starts_at")
+    mine = list(SeatBooking.objects.for_user(user).select_related("session__course"))
+    active = [booking for booking in mine if booking.status in SeatBooking.ACTIVE_STATUSES]
+    now = timezone.now()
+    bookings = sorted((b for b in active if b.session.starts_at > now), key=lambda b: b.session.starts_at)
+    has_active = {booking.enrollment_id for booking in active}
     # A scrubbed booking stays on the dashboard until the student rebooks or asks for a refund.
-    has_active = {booking.enrollment_id for booking in mine.active()}
     scrubbed = [
         booking
-        for booking in mine.filter(cancel_reason=SeatBooking.CancelReason.SCRUBBED, refund_requested_at__isnull=True)
-        if booking.enrollment_id not in has_active
+        for booking in mine
+        if booking.cancel_reason == SeatBooking.CancelReason.SCRUBBED
+        and booking.refund_requested_at is None
+        and booking.enrollment_id not in has_active
     ]
-    # Courses the student may fly in but has no seat for yet: point them at the next dates.
-    waiting_courses = (
+    # Courses the student may fly in but has no seat for yet: point them at the next date.
+    next_session = FlightSession.objects.upcoming().filter(course=OuterRef("course_id")).values("pk")[:1]
+    waiting = list(
         Enrollment.objects.for_user(user)
         .granting_access()
         .exclude(pk__in=has_active)
-        .filter(course__flight_sessions__in=FlightSession.objects.upcoming())
+        .annotate(next_session_id=Subquery(next_session))
+        .filter(next_session_id__isnull=False)
         .select_related("course")
-        .distinct()
+        .order_by("course__title")
     )
+    sessions = FlightSession.objects.in_bulk([enrollment.next_session_id for enrollment in waiting])
     to_book = [
-        {
-            "course": enrollment.course,
-            "next_session": FlightSession.objects.upcoming().filter(course=enrollment.course).first(),
-        }
-        for enrollment in waiting_courses
+        {"course": enrollment.course, "next_session": sessions[enrollment.next_session_id]} for enrollment in waiting
     ]
-    return {"bookings": list(bookings), "scrubbed": scrubbed, "to_book": to_book}
+    return {"bookings": bookings, "scrubbed": scrubbed, "to_book": to_book}
 
 
 @register.inclusion_tag("flights/_logbook.html", takes_context=True)

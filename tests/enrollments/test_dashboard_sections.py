@@ -1,6 +1,8 @@
 """The dashboard brings together progress (lessons), certificates (lessons), flight bookings and
 the logbook (flights) and receipts (payments), in a fixed number of queries."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,12 +10,13 @@ from django.utils import timezone
 
 from courses.models import Course, Section
 from enrollments.models import Enrollment
+from flights.models import FlightSession, SeatBooking
 from lessons.models import Certificate, Lesson, LessonProgress
 
 pytestmark = pytest.mark.django_db
 
 
-def enroll_in_new_course(user, course, index: int) -> Enrollment:
+def enroll_in_new_course(user, course, index: int, *, flight_day: bool = False) -> Enrollment:
     other = Course.objects.create(
         slug=f"dash-{index}",
         title=f"Dashboard course {index}",
@@ -24,6 +27,15 @@ def enroll_in_new_course(user, course, index: int) -> Enrollment:
     section = Section.objects.create(course=other, title="One", order=1)
     for order in (1, 2):
         Lesson.objects.create(section=section, title=f"L{order}", slug=f"dash-{index}-{order}", order=order)
+    if flight_day:
+        starts = timezone.now() + timedelta(days=index)
+        for hours in (0, 48):  # two dates: the dashboard offers the next one
+            FlightSession.objects.create(
+                course=other,
+                starts_at=starts + timedelta(hours=hours),
+                ends_at=starts + timedelta(hours=hours + 3),
+                location_name=f"Field {index}",
+            )
     return Enrollment.objects.create(user=user, course=other, status=Enrollment.Status.ACTIVE)
 
 
@@ -46,12 +58,27 @@ def test_progress_and_certificates_show_on_the_dashboard(client, student, course
 
 
 def test_dashboard_queries_do_not_grow_with_enrollments(client, student, course):
+    """Courses, progress, certificates, seats booked, flight days still to book (each with its
+    next date), scrubbed sessions, logbook and receipts: the same queries for 1 or 8 courses."""
     client.force_login(student)
-    enroll_in_new_course(student, course, 1)
+    enroll_in_new_course(student, course, 1, flight_day=True)
     with CaptureQueriesContext(connection) as few:
         assert client.get("/dashboard/").status_code == 200
-    for index in range(2, 9):
-        enroll_in_new_course(student, course, index)
+    enrollments = [enroll_in_new_course(student, course, index, flight_day=True) for index in range(2, 9)]
+    booked, scrubbed = enrollments[0], enrollments[1]
+    SeatBooking.objects.create(
+        enrollment=booked, session=booked.course.flight_sessions.first(), status=SeatBooking.Status.BOOKED
+    )
+    SeatBooking.objects.create(
+        enrollment=scrubbed,
+        session=scrubbed.course.flight_sessions.first(),
+        status=SeatBooking.Status.CANCELED,
+        cancel_reason=SeatBooking.CancelReason.SCRUBBED,
+    )
     with CaptureQueriesContext(connection) as many:
-        assert client.get("/dashboard/").status_code == 200
+        page = " ".join(client.get("/dashboard/").content.decode().split())
     assert len(many) == len(few)
+    assert page.count("Book your flight day for") == 7  # 8 courses, one of them booked
+    assert "Book your flight day for Dashboard course 2" not in page
+    assert "Dashboard course 3, " in page and "was scrubbed" in page
+    assert '<span class="badge badge-success">Booked</span>' in page
