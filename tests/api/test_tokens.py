@@ -194,3 +194,21 @@ def test_login_is_rate_limited_per_address_with_retry_after(client, api_user):
     response = client.post("/api/v1/auth/token", payload, content_type="application/json")
     assert int(response["Retry-After"]) >= 1
     assert response.json()["type"].endswith("problem/rate-limited")
+
+
+def test_api_limits_count_each_request_once_per_window_and_reset_in_the_next(rf, monkeypatch):
+    from bds.api.v1 import PerIPThrottle
+
+    clock = [600.0]  # the start of a one-minute window
+    monkeypatch.setattr(PerIPThrottle, "timer", staticmethod(lambda: clock[0]))
+    throttle = PerIPThrottle("3/m")
+    request = rf.get("/api/v1/courses", REMOTE_ADDR="203.0.113.9")
+    assert [throttle.allow_request(request) for _ in range(4)] == [True, True, True, False]
+    assert throttle.wait() == 60.0
+    clock[0] = 650.0
+    assert throttle.allow_request(request) is False
+    assert throttle.wait() == 10.0
+    other = rf.get("/api/v1/courses", REMOTE_ADDR="203.0.113.10")
+    assert throttle.allow_request(other) is True  # counted per address
+    clock[0] = 660.0  # the next window
+    assert throttle.allow_request(request) is True
