@@ -91,7 +91,8 @@ def lesson_detail(request, course_slug, lesson_slug):
         "video_unavailable": bool(lesson.video) and video_url is None,
     }
     if unlocked:
-        lessons = list(Lesson.objects.for_course(course))
+        # Only what the Previous/Next links show: not every lesson's body and video fields.
+        lessons = list(Lesson.objects.for_course(course).only("pk", "slug", "title"))
         index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
         progress = lesson.progress.filter(user=request.user).first()
         context |= {
