@@ -1,10 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from enrollments.models import Enrollment
+from enrollments.dashboard import dashboard_body_html
 
 
 @login_required
 def dashboard(request):
-    enrollments = Enrollment.objects.for_user(request.user).select_related("course").order_by("-created_at")
-    return render(request, "enrollments/dashboard.html", {"enrollments": enrollments})
+    return render(request, "enrollments/dashboard.html", {"body_html": dashboard_body_html(request)})
