@@ -10,14 +10,18 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bds.lib.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
+from courses.cache import course_cache_version
 from courses.models import Course
 from lessons import services
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
@@ -76,6 +80,36 @@ def course_outline(request, course_slug):
     )
 
 
+def _lesson_fragments(course: Course, lesson: Lesson, *, unlocked: bool) -> dict[str, SafeString]:
+    """The lesson's notes (Markdown body, materials, quizzes) and its Previous/Next links, as HTML.
+
+    The same for everyone who may read the lesson, so stored under the course's version token,
+    which every lesson, section, material and quiz write bumps (courses/receivers.py); Markdown
+    is the costly part of the page. Previews (not unlocked) show only the body.
+    """
+    key = f"lessons:fragments:{lesson.pk}:{int(unlocked)}:{course_cache_version(course.pk)}"
+    fragments = cache.get(key)
+    if fragments is None:
+        context = {"course": course, "lesson": lesson, "unlocked": unlocked}
+        if unlocked:
+            # Only what the Previous/Next links show: not every lesson's body and video fields.
+            lessons = list(Lesson.objects.for_course(course).only("pk", "slug", "title"))
+            index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
+            context |= {
+                "materials": lesson.materials.all(),
+                "quizzes": lesson.quizzes.all(),
+                "previous_lesson": lessons[index - 1] if index > 0 else None,
+                "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
+            }
+        fragments = {
+            "notes": render_to_string("lessons/_lesson_notes.html", context),
+            "nav": render_to_string("lessons/_lesson_nav.html", context) if unlocked else "",
+        }
+        cache.set(key, fragments)
+    # Rendered by our templates (Markdown sanitised by nh3) before they were stored.
+    return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308
+
+
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
     course, unlocked = _course(request, course_slug)
@@ -89,19 +123,13 @@ def lesson_detail(request, course_slug, lesson_slug):
         "unlocked": unlocked,
         "video_url": video_url,
         "video_unavailable": bool(lesson.video) and video_url is None,
+        "fragments": _lesson_fragments(course, lesson, unlocked=unlocked),
     }
     if unlocked:
-        # Only what the Previous/Next links show: not every lesson's body and video fields.
-        lessons = list(Lesson.objects.for_course(course).only("pk", "slug", "title"))
-        index = next(i for i, item in enumerate(lessons) if item.pk == lesson.pk)
         progress = lesson.progress.filter(user=request.user).first()
         context |= {
-            "materials": lesson.materials.all(),
-            "previous_lesson": lessons[index - 1] if index > 0 else None,
-            "next_lesson": lessons[index + 1] if index + 1 < len(lessons) else None,
             "progress": progress,
             "resume_at": progress.position_seconds if progress and not progress.completed_at else 0,
-            "quizzes": lesson.quizzes.all(),
         }
     return render(request, "lessons/lesson.html", context)
 
