@@ -502,6 +502,9 @@ STRIPE_TIMEOUT_SECONDS = 10.0
 STRIPE_MAX_NETWORK_RETRIES = 1
 # Webhook bodies are small JSON documents; anything bigger is refused before it is read.
 STRIPE_WEBHOOK_MAX_BYTES = 64 * 1024
+# Stripe sends a body at once; one still arriving after this long is refused (408), so a slow or
+# hostile client holds a server thread for these seconds at most (bds/lib/request_body.py).
+STRIPE_WEBHOOK_BODY_SECONDS = 5
 # Safety nets: failed webhook processing is retried, and payments no webhook settled are re-read.
 CELERY_BEAT_SCHEDULE["payments-stripe-events-retry"] = {"task": "payments.tasks.stripe_events_retry", "schedule": 600}
 CELERY_BEAT_SCHEDULE["payments-reconcile"] = {"task": "payments.tasks.payments_reconcile", "schedule": 900}

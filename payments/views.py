@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import verified_email_required_for_checkout
+from bds.lib.request_body import BodyTooLarge, BodyTooSlow, read_body_within
 from courses.models import Course
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
@@ -150,21 +151,23 @@ def receipt(request, receipt_number):
 def stripe_webhook(request):
     """Stripe's events: verify the signature on the raw body, store, then process.
 
-    400 and nothing stored for a bad signature; 413 for an oversized body; 2xx for types we do not
-    handle and for duplicates; 5xx on an unexpected error so Stripe retries (the stored event keeps
-    the error for the admin's "reprocess").
+    413 for a body over STRIPE_WEBHOOK_MAX_BYTES (declared or sent) and 408 for one still arriving
+    after STRIPE_WEBHOOK_BODY_SECONDS, both without holding the thread longer; 400 and nothing
+    stored for a bad signature; 2xx for types we do not handle and for duplicates; 5xx on an
+    unexpected error so Stripe retries (the stored event keeps the error for the admin's "reprocess").
     """
-    limit = settings.STRIPE_WEBHOOK_MAX_BYTES
     try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > limit:
-        logger.warning("stripe webhook refused: body of %s bytes is over the limit", declared)
+        body = read_body_within(
+            request,
+            max_bytes=settings.STRIPE_WEBHOOK_MAX_BYTES,
+            deadline_seconds=settings.STRIPE_WEBHOOK_BODY_SECONDS,
+        )
+    except BodyTooLarge as error:
+        logger.warning("stripe webhook refused: %s", error)
         return HttpResponse("Payload too large.", status=413, content_type="text/plain")
-    body = request.body
-    if len(body) > limit:
-        return HttpResponse("Payload too large.", status=413, content_type="text/plain")
+    except BodyTooSlow as error:
+        logger.warning("stripe webhook refused: %s", error)
+        return HttpResponse("Request body too slow.", status=408, content_type="text/plain")
     secret = settings.STRIPE_WEBHOOK_SECRET
     if not secret:
         logger.error("stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set")

@@ -4,7 +4,7 @@
 set -euo pipefail
 role="${1:?usage: scripts/start.sh web|worker|beat}"
 case "$role" in
-  web) cmd=(gunicorn bds.wsgi --bind "0.0.0.0:${PORT:-8000}" --workers "${WEB_CONCURRENCY:-2}" --no-control-socket --max-requests 2000 --max-requests-jitter 200 --timeout 30) ;;
+  web) cmd=(gunicorn bds.wsgi) ;;  # settings in gunicorn.conf.py (PORT, WEB_CONCURRENCY, WEB_THREADS)
   worker) cmd=(celery -A bds worker --loglevel=INFO --concurrency "${WORKER_CONCURRENCY:-2}") ;;
   beat) cmd=(celery -A bds beat --loglevel=INFO) ;;
   *) echo "unknown role: $role" >&2; exit 2 ;;

@@ -94,6 +94,18 @@ def test_render_blueprint_declares_every_variable_the_settings_read():
     assert len(_variables_read_by_settings()) > 30
 
 
+def test_render_blueprint_declares_the_web_servers_variables():
+    import re
+
+    source = (ROOT / "gunicorn.conf.py").read_text()
+    read_by_gunicorn = set(re.findall(r"os\.environ\.get\([\"']([A-Z0-9_]+)[\"']", source))
+    blueprint = yaml.safe_load((ROOT / "render.yaml").read_text())
+    web = next(service for service in blueprint["services"] if service["type"] == "web")
+    declared = {item["key"] for item in web["envVars"] if "key" in item}
+    assert read_by_gunicorn >= {"PORT", "WEB_CONCURRENCY", "WEB_THREADS"}
+    assert read_by_gunicorn - {"PORT"} <= declared, "Render sets PORT; the others must be declared"
+
+
 def test_render_blueprint_generates_the_signing_secrets_and_keeps_the_others_out_of_the_repo():
     blueprint = yaml.safe_load((ROOT / "render.yaml").read_text())
     variables = {item["key"]: item for item in blueprint["envVarGroups"][0]["envVars"]}

@@ -1,0 +1,65 @@
+"""gunicorn's threaded worker, with a deadline for each request's head (request line and headers).
+
+gunicorn 27's gthread worker keeps a new connection off its threads until the first bytes arrive.
+But a client that then sends part of a request line or of its headers and stalls keeps its thread
+until it hangs up: as many such clients as threads and the process answers nothing, not even
+/healthz, and the arbiter never notices (the worker's main loop is fine). This worker gives a head
+HEAD_DEADLINE_SECONDS from its first byte. Past that its main loop shuts the connection's read
+side: the parser meets the end of the stream, gunicorn closes the connection and the thread is free.
+
+A body is the application's to read: bds.lib.request_body.read_body_within bounds that.
+HTTP/1.1 only, as gunicorn.conf.py serves: an HTTP/2 connection would be cut after the deadline.
+"""
+
+import socket
+import threading
+import time
+from contextlib import suppress
+
+from gunicorn.workers import gthread
+
+# A browser or a proxy sends a head in one go; five seconds is generous for a mobile link.
+HEAD_DEADLINE_SECONDS = 5.0
+
+
+class HeadDeadlineThreadWorker(gthread.ThreadWorker):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Connections whose head is being read on a thread, with the moment it must be complete.
+        self.head_deadlines: dict[gthread.TConn, float] = {}
+        self.head_deadlines_lock = threading.Lock()
+
+    def handle(self, conn):
+        # On a pool thread. gunicorn's own first step, done here so the clock starts at the first
+        # byte: a connection with nothing to read within its wait goes back to the poller.
+        waiting_for_first_bytes = not conn.initialized and not conn.data_ready
+        if waiting_for_first_bytes and not conn.wait_for_data(gthread.DEFAULT_WORKER_DATA_TIMEOUT):
+            return gthread._DEFER
+        with self.head_deadlines_lock:
+            self.head_deadlines[conn] = time.monotonic() + HEAD_DEADLINE_SECONDS
+        try:
+            return super().handle(conn)
+        finally:
+            self._head_finished(conn)
+
+    def handle_request(self, req, conn):
+        # The head is parsed: from here the request belongs to the application.
+        self._head_finished(conn)
+        return super().handle_request(req, conn)
+
+    def murder_pending(self):
+        # gunicorn's main loop calls this about once a second, whatever the threads are doing.
+        super().murder_pending()
+        now = time.monotonic()
+        with self.head_deadlines_lock:
+            late = [conn for conn, deadline in self.head_deadlines.items() if deadline <= now]
+            for conn in late:
+                del self.head_deadlines[conn]
+        for conn in late:
+            self.log.warning("Closing %s: its request head took over %s s", conn.client, HEAD_DEADLINE_SECONDS)
+            with suppress(OSError):  # the client may be gone already
+                conn.sock.shutdown(socket.SHUT_RD)
+
+    def _head_finished(self, conn) -> None:
+        with self.head_deadlines_lock:
+            self.head_deadlines.pop(conn, None)
