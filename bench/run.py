@@ -30,6 +30,7 @@ DURATION = os.environ.get("BENCH_DURATION", "10s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SCALE = os.environ.get("BENCH_SCALE", "1")
 WEBHOOK_PAYMENTS = os.environ.get("BENCH_WEBHOOK_PAYMENTS", "1500")
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
 
 
 def free_port() -> int:
@@ -152,11 +153,14 @@ def run_benchmarks(port: int, stripe_port: int) -> None:
             "-m",
             "gunicorn",
             "bds.wsgi",
+            # Production's server settings (gunicorn.conf.py: threaded workers, keep-alive, limits);
+            # only the address and the process count are the benchmark's own.
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
-            "--no-control-socket",
+            WORKERS,
             "--access-logfile",
             "/dev/null",
         ],
@@ -227,7 +231,8 @@ def write_results(results: list[dict], rss_kib: int, fixtures: dict, webhook: di
         "# Benchmark results",
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` on this machine ({os.cpu_count()} cores,",
-        "wrk on the same cores), gunicorn 2 workers, production settings, PostgreSQL + Redis,",
+        f"wrk on the same cores), gunicorn.conf.py with {WORKERS} workers of "
+        f"{os.environ.get('WEB_THREADS', '4')} threads, production settings, PostgreSQL + Redis,",
         f"{CONNECTIONS} connections, {DURATION} per page.",
         f"Data: {fixtures['counts']}.",
         "",

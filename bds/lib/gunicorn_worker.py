@@ -9,6 +9,10 @@ side: the parser meets the end of the stream, gunicorn closes the connection and
 
 A body is the application's to read: bds.lib.request_body.read_body_within bounds that.
 HTTP/1.1 only, as gunicorn.conf.py serves: an HTTP/2 connection would be cut after the deadline.
+
+It leans on gthread's internals (`handle`, `murder_pending`, `_DEFER`) as of gunicorn 27.0.1, the
+pinned version; tests/resilience/test_slow_clients.py runs it for real, so an upgrade that changes
+them fails there first.
 """
 
 import socket
