@@ -25,9 +25,12 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
 # On a deploy Render sends SIGTERM and kills 30 s later: requests in flight get 25 s to finish.
 graceful_timeout = 25
-# Idle kept-alive connections wait in the worker's poller, not on a thread, ready for the client's
-# (or the platform proxy's) next request.
-keepalive = 5
+# One request per connection ("Connection: close"). A threaded worker accepts every connection it
+# can and keeps its kept-alive ones, so a few long-lived connections (a proxy's pool, a load test)
+# can all land on one process and leave the other core idle: bench/RESULTS.md measured the same
+# cached page at 1,100 or 2,500 req/s depending on that split, and at a steady ~2,100 without
+# keep-alive. Closing also rules out the proxy reusing a connection just as gunicorn closes it.
+keepalive = 0
 
 # Restart each worker after about 2,000 requests (jittered so they do not restart together),
 # which caps any slow memory growth.

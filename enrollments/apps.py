@@ -5,4 +5,4 @@ class EnrollmentsConfig(AppConfig):
     name = "enrollments"
 
     def ready(self):
-        from enrollments import dashboard  # noqa: F401  (connects the dashboard's cache receivers)
+        from enrollments import student_cache  # noqa: F401  (connects the per-student cache receivers)

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from enrollments.dashboard import dashboard_body_html
+from enrollments.student_cache import dashboard_body_html
 
 
 @login_required

@@ -35,8 +35,8 @@ from django.utils.module_loading import import_string
 
 from bds.lib.mail import email_send
 from courses.models import Course
-from enrollments.dashboard import dashboard_bump
 from enrollments.models import Enrollment
+from enrollments.student_cache import student_cache_bump
 from lessons.models import (
     Certificate,
     ExamAttempt,
@@ -459,7 +459,7 @@ def course_completion_check(*, user, course: Course) -> bool:
         Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
             status=Enrollment.Status.COMPLETED, completed_at=timezone.now()
         )
-        dashboard_bump(user.pk)  # .update() sends no signal: the dashboard must show "Completed"
+        student_cache_bump(user.pk)  # .update() sends no signal: the dashboard must show "Completed"
     certificate_issue_later(enrollment_id=enrollment.pk)
     return True
 

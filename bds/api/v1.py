@@ -26,6 +26,7 @@ from bds.lib.storage import STORAGE_ERRORS, private_url, private_url_expiry_seco
 from courses.cache import catalog_cache_version
 from courses.models import Course
 from enrollments.models import Enrollment
+from enrollments.student_cache import student_cache_key
 from flights.models import SeatBooking
 from lessons import services as lesson_services
 from lessons.models import Lesson
@@ -429,21 +430,31 @@ def _progress_out(done: int, total: int) -> dict:
 @api.get("/me/enrollments", response=list[EnrollmentOut], auth=bearer)
 def me_enrollments(request):
     """My enrollments, newest first, with progress through each course's required lessons."""
-    enrollments = list(
-        Enrollment.objects.for_user(request.auth).select_related("course__category").order_by("-created_at")
-    )
-    progress = lesson_services.course_progress_by_course(
-        user=request.auth, course_ids=[enrollment.course_id for enrollment in enrollments]
-    )
-    return [
-        {
-            "course": _course_out(enrollment.course),
-            "status": enrollment.status,
-            "enrolled_at": enrollment.created_at.isoformat(),
-            "progress": _progress_out(*progress[enrollment.course_id]),
-        }
-        for enrollment in enrollments
-    ]
+    # Stored as rendered JSON per student, re-rendered after any change to their enrollments or
+    # progress, or to a course (enrollments/student_cache.py).
+    key = student_cache_key("api-enrollments", request.auth.pk)
+    body = cache.get(key)
+    if body is None:
+        enrollments = list(
+            Enrollment.objects.for_user(request.auth).select_related("course__category").order_by("-created_at")
+        )
+        progress = lesson_services.course_progress_by_course(
+            user=request.auth, course_ids=[enrollment.course_id for enrollment in enrollments]
+        )
+        items = [
+            EnrollmentOut.model_validate(
+                {
+                    "course": _course_out(enrollment.course),
+                    "status": enrollment.status,
+                    "enrolled_at": enrollment.created_at.isoformat(),
+                    "progress": _progress_out(*progress[enrollment.course_id]),
+                }
+            ).model_dump()
+            for enrollment in enrollments
+        ]
+        body = api.create_response(request, items, status=200).content
+        cache.set(key, body)
+    return HttpResponse(body, content_type=api.get_content_type())
 
 
 def _lesson_unlocked(request, lesson_id: int) -> Lesson:

@@ -177,3 +177,25 @@ def test_my_flight_sessions_lists_my_upcoming_seats_only(client, tokens, enrolle
     assert item["booking_id"] == mine.pk
     assert item["location_name"] == "Westborough field"
     assert item["calendar_url"].endswith(f"/flights/bookings/{mine.pk}/calendar.ics")
+
+
+def test_my_enrollments_are_stored_per_student_and_fresh_after_each_change(
+    client, tokens, enrolled, published_course, django_assert_max_num_queries
+):
+    from lessons.models import Lesson
+
+    lesson = Lesson.objects.get(slug="class-b")
+    Lesson.objects.create(section=lesson.section, title="Class C", slug="class-c", order=2)
+    [before] = client.get("/api/v1/me/enrollments", headers=_auth(tokens)).json()
+    assert before["progress"]["completed_lessons"] == 0
+    with django_assert_max_num_queries(1):  # the token's user only: the list comes from the cache
+        assert client.get("/api/v1/me/enrollments", headers=_auth(tokens)).json() == [before]
+
+    client.post(f"/api/v1/me/lessons/{lesson.pk}/complete", headers=_auth(tokens))
+    [after] = client.get("/api/v1/me/enrollments", headers=_auth(tokens)).json()
+    assert after["progress"] == {"completed_lessons": 1, "required_lessons": 2, "percent": 50}
+
+    published_course.title = "Airspace, Revised"
+    published_course.save()
+    [renamed] = client.get("/api/v1/me/enrollments", headers=_auth(tokens)).json()
+    assert renamed["course"]["title"] == "Airspace, Revised"
