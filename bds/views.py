@@ -22,7 +22,8 @@ HOME_UPCOMING_SESSIONS = 4
 
 @cache_page_for_visitors(public_pages_version)
 def home(request):
-    """Three queries whatever the size of the school (tests/courses/test_queries.py)."""
+    """Three queries whatever the size of the school (tests/courses/test_queries.py), none once the
+    listings are stored; visitors without a session get the whole page stored (page_cache)."""
     featured_courses = Course.objects.published().filter(is_featured=True).for_cards().order_by("title", "pk")
     upcoming_sessions = FlightSession.objects.upcoming().select_related("course")
     # Counted in the same query so the tiles can say "3 courses" without one query per category.
@@ -34,9 +35,12 @@ def home(request):
         request,
         "home.html",
         {
+            # Lazy querysets: when the listings fragment is stored (home.html), they never run.
             "featured_courses": featured_courses[:HOME_FEATURED_COURSES],
             "upcoming_sessions": upcoming_sessions[:HOME_UPCOMING_SESSIONS],
             "categories": categories,
+            "pages_version": public_pages_version(),
+            "CACHE_TTL_SECONDS": settings.CACHE_TTL_SECONDS,
         },
     )
 

@@ -6,9 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.csp import LazyNonce
 
@@ -185,3 +187,15 @@ class TestWhatIsNeverStored:
         assert response["X-Page-Cache"] == "hit"
         assert response.content == b"hello"
         assert len(calls) == 1
+
+
+def test_logged_in_home_reuses_the_stored_listings_and_sees_changes(client, course, session, student):
+    client.force_login(student)
+    assert "Part 107 Prep" in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as repeat:
+        page = client.get("/").content.decode()
+    assert len(repeat) == 1  # the student's row; the listings come from the stored fragment
+    assert "Castle Island" in page and ">Log out</button>" in page
+    course.title = "FAA Part 107 Exam Prep"
+    course.save()
+    assert "FAA Part 107 Exam Prep" in client.get("/").content.decode()
