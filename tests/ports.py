@@ -1,6 +1,8 @@
-"""Loopback ports for the real servers the tests start (SMTP, localstripe, Redis, relays)."""
+"""Loopback ports for the real servers the tests start (SMTP, localstripe, Redis, relays), and
+stopping those servers again."""
 
 import socket
+import subprocess
 
 
 def free_port() -> int:
@@ -10,3 +12,16 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def stop_process(process: subprocess.Popen, *, seconds: float = 10) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `seconds`: a hung server must not outlive
+    its test (it would hold its port and its files, and keep CI from finishing)."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

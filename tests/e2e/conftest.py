@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from tests.ports import free_port
+from tests.ports import free_port, stop_process
 
 # Playwright's sync API keeps an event loop running in the test's thread, and Django refuses
 # database work from a thread with a running loop unless told this is not really async code.
@@ -234,12 +234,7 @@ def localstripe_url():
                 time.sleep(0.1)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, seconds=5)
 
 
 class Localstripe:

@@ -17,7 +17,7 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 
 from bds.celery import app as celery_app
-from tests.ports import free_port
+from tests.ports import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -162,13 +162,7 @@ def start_celery_worker(transactional_db, smtp_server, tmp_path):
 
     yield start
     for worker in workers:
-        if worker.poll() is None:
-            worker.terminate()
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-                worker.wait()
+        stop_process(worker, seconds=30)
         # Shown by pytest when the test failed.
         print(f"--- {worker.log_path.name} ---\n{worker.log_path.read_text()}")
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 
 from lessons.models import LessonProgress
+from tests.ports import stop_process
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -112,8 +113,7 @@ def chromium(tmp_path):
             time.sleep(0.2)
         yield int(port_file.read_text().split()[0])
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stop_process(process)
 
 
 def test_watch_leave_resume_and_complete_at_the_end(live_server, client, enrolled, course, lessons, tmp_path, chromium):

@@ -16,7 +16,7 @@ import stripe
 from allauth.account.models import EmailAddress
 
 from courses.models import Category, Course
-from tests.ports import free_port
+from tests.ports import free_port, stop_process
 
 WEBHOOK_SECRET = "whsec_test_bds_payments"
 DEAD_URL = "http://127.0.0.1:9/payments/confirm"  # the discard port: nothing listens there
@@ -54,12 +54,7 @@ def localstripe_url():
         wait_until(answering, seconds=20)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, seconds=5)
 
 
 def webhook_point(localstripe_url: str, url: str) -> None:

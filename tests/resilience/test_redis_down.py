@@ -12,7 +12,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
-from tests.ports import free_port
+from tests.ports import free_port, stop_process
 
 pytestmark = pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server")
 
@@ -38,8 +38,7 @@ class PrivateRedis:
         raise RuntimeError("redis-server did not start")
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 @pytest.fixture

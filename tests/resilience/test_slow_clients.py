@@ -26,7 +26,7 @@ from django.test import RequestFactory
 
 from bds.lib.request_body import BodyTooLarge, read_body_within
 from tests.foundation.test_settings import PRODUCTION_ENV
-from tests.ports import free_port
+from tests.ports import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 THREADS = 2
@@ -184,12 +184,7 @@ def server(tmp_path_factory):
             time.sleep(0.2)
         yield started
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process, seconds=15)
         # Shown by pytest when a test failed.
         print(f"--- gunicorn log ---\n{log_path.read_text()}")
 
