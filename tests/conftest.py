@@ -5,6 +5,7 @@ otherwise against SQLite and the local-memory cache.
 """
 
 import pytest
+from celery._state import _set_task_join_will_block
 from django.apps import apps
 from django.core.cache import cache
 from django.db.models import FileField
@@ -31,6 +32,11 @@ def _eager_tasks():
     """Tasks run in-process unless a test starts a real worker (tests/jobs)."""
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
+    # Celery marks "inside a task" in one process-wide flag while an eager task runs, restoring the
+    # old value after. Two threads running eager tasks at once (the concurrent webhook and booking
+    # tests) can restore in the wrong order and leave it set, and every later `.get()` in this
+    # process then fails with "Never call result.get() within a task!". Each test starts clear.
+    _set_task_join_will_block(False)
     yield
     celery_app.conf.task_always_eager = previous
 
