@@ -19,17 +19,15 @@ revocation takes effect at once. Enrollments cannot import the apps that depend 
 models are named lazily.
 """
 
-import secrets
-
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from courses.cache import public_pages_version
+from bds.lib.cache_versions import bump, tokens
+from courses.cache import PUBLIC_PAGES_VERSION_KEY
 from enrollments.models import Enrollment
 
 # Letters and dashes only: it passes through format_html unchanged, so the swap below finds it.
@@ -40,31 +38,16 @@ def _version_key(user_id: int) -> str:
     return f"student:version:{user_id}"
 
 
-def student_cache_version(user_id: int) -> str:
-    key = _version_key(user_id)
-    token = cache.get(key)
-    if token is None:
-        cache.add(key, secrets.token_hex(8), timeout=None)  # add(): two first readers agree
-        token = cache.get(key) or "uncached"
-    return token
-
-
 def student_cache_bump(*user_ids: int) -> None:
-    """Re-render what is cached for these students on their next request.
-
-    Now, and again after commit: a request that read the old rows while the write was still
-    uncommitted may have stored them under the first new token.
-    """
-    keys = {_version_key(user_id): secrets.token_hex(8) for user_id in set(user_ids) if user_id}
-    if not keys:
-        return
-    cache.set_many(keys, timeout=None)
-    transaction.on_commit(lambda: cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None))
+    """Re-render what is cached for these students on their next request."""
+    bump(*{_version_key(user_id) for user_id in user_ids if user_id})
 
 
 def student_cache_key(name: str, user_id: int) -> str:
-    """A key that changes whenever what this student sees may have: their token and the public one."""
-    return f"student:{name}:{user_id}:{student_cache_version(user_id)}:{public_pages_version()}"
+    """A key that changes whenever what this student sees may have: their token and the public
+    one, read in one round trip."""
+    student, public = tokens(_version_key(user_id), PUBLIC_PAGES_VERSION_KEY)
+    return f"student:{name}:{user_id}:{student}:{public}"
 
 
 def dashboard_body_html(request) -> SafeString:
