@@ -11,7 +11,7 @@ import os
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"  # Render sets PORT
 
 # gunicorn's threaded (gthread) worker, plus a deadline for each request's head: see the class.
-worker_class = "bds.lib.gunicorn_worker.HeadDeadlineThreadWorker"
+worker_class = "core.gunicorn_worker.HeadDeadlineThreadWorker"
 # Processes: each holds its own copy of Django (about 140 MiB, bench/RESULTS.md); the plan's
 # memory decides how many fit.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -21,7 +21,7 @@ threads = int(os.environ.get("WEB_THREADS", "4"))
 
 # A worker whose main loop stops answering the arbiter this long is killed and replaced. With
 # threads a slow request does not trip it (the main loop keeps running); that is what the head
-# deadline and bds.lib.request_body's read deadline are for.
+# deadline and core.request_body's read deadline are for.
 timeout = 30
 # On a deploy Render sends SIGTERM and kills 30 s later: requests in flight get 25 s to finish.
 graceful_timeout = 25

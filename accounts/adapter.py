@@ -15,7 +15,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.formats import time_format
 
-from bds.lib.mail import email_send_rendered
+from core.mail import email_send_rendered
 
 STUDENTS_GROUP = "Students"
 

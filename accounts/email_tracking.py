@@ -1,7 +1,7 @@
 """The email provider's tracking webhook (Anymail, mounted at /anymail/) marks addresses that cannot receive mail.
 
 A hard bounce, a rejection or a spam complaint sets `User.email_undeliverable_at`; mail sent with
-`transactional=False` then skips that address (bds.lib.mail), while receipts and password resets are
+`transactional=False` then skips that address (core.mail), while receipts and password resets are
 still attempted. Staff see the flag in the user admin. Connected to `anymail.signals.tracking` in bds/urls.py.
 """
 

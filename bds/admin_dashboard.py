@@ -23,11 +23,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from bds.lib.admin import ReadOnlyAdminMixin
-from bds.lib.audit import audit_details
-from bds.lib.csv_export import csv_stream_response
-from bds.lib.markdown import render_markdown
-from bds.lib.tasks import project_task
+from core.admin import ReadOnlyAdminMixin
+from core.audit import audit_details
+from core.csv_export import csv_stream_response
+from core.markdown import render_markdown
+from core.tasks import project_task
 from courses.models import Course, is_school_staff
 from enrollments import reports as enrollment_reports
 from enrollments import services as enrollment_services

@@ -2,7 +2,7 @@
 
 With REDIS_URL unset (the embedded default) tasks run eagerly in the web process; with it set
 they go to the worker: `celery -A bds worker --beat` (see README.md, "Background jobs").
-Every task is declared with `bds.lib.tasks.project_task` (late acks, retry policy, failure reports).
+Every task is declared with `core.tasks.project_task` (late acks, retry policy, failure reports).
 """
 
 import os
@@ -13,6 +13,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bds.settings")
 
 app = Celery("bds")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Each installed app's tasks.py, and the project's own (bds is not an installed app, so name it).
+# Each installed app's tasks.py (the email delivery task registers itself through core's AppConfig).
 app.autodiscover_tasks()
-app.autodiscover_tasks(["bds"])

@@ -2,7 +2,7 @@
 
 Adding an email: write templates/emails/<name>/{subject.txt, body.txt, body.html} (body.txt starts by
 listing the context keys it expects), add an entry here with a sample context holding every one of
-those keys, and send it with `bds.lib.mail.email_send(template="<name>", ...)`.
+those keys, and send it with `core.mail.email_send(template="<name>", ...)`.
 
 Account confirmation and password reset are rendered by django-allauth from
 templates/account/email/<prefix>_{subject.txt, message.txt, message.html}; their entries name that prefix.
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
-from bds.lib.mail import email_render
+from core.mail import email_render
 
 
 @dataclass(frozen=True)

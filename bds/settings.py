@@ -100,7 +100,8 @@ INSTALLED_APPS = [
     "anymail",
     "storages",
     "corsheaders",
-    "bds",  # project plumbing: management commands (doctor), no models
+    "core",  # ground-floor plumbing: mail and its delivery task, storage, task base, caches
+    "bds",  # project wiring: management commands (doctor, package_graph), no models
     "accounts",
     "courses",
     "enrollments",
@@ -113,12 +114,12 @@ INSTALLED_APPS += ["django.contrib.postgres"]
 # -- end catalog
 
 MIDDLEWARE = [
-    "bds.lib.request_id.RequestIdMiddleware",
-    "bds.lib.request_hygiene.RejectNulBytesMiddleware",
+    "core.request_id.RequestIdMiddleware",
+    "core.request_hygiene.RejectNulBytesMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "bds.lib.security_headers.PermissionsPolicyMiddleware",
+    "core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -128,7 +129,7 @@ MIDDLEWARE = [
     "accounts.middleware.AdminRequiresMFAMiddleware",  # accounts: staff and instructors set up MFA first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "bds.lib.database_outage.DatabaseUnavailableMiddleware",
+    "core.database_outage.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "bds.urls"
@@ -146,7 +147,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bds.lib.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -437,7 +438,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE: dict = {}
 
-# -- jobs: retry policy, email delivery, scheduled jobs (bds/lib/tasks.py, bds/lib/mail.py) --------
+# -- jobs: retry policy, email delivery, scheduled jobs (core/tasks.py, core/mail.py) --------
 
 # Transient failures retry after ~5 s, 10 s, 20 s ... capped at 10 minutes, 8 times (about 40 minutes
 # in all), which rides out a provider incident without hammering it.
@@ -503,7 +504,7 @@ STRIPE_MAX_NETWORK_RETRIES = 1
 # Webhook bodies are small JSON documents; anything bigger is refused before it is read.
 STRIPE_WEBHOOK_MAX_BYTES = 64 * 1024
 # Stripe sends a body at once; one still arriving after this long is refused (408), so a slow or
-# hostile client holds a server thread for these seconds at most (bds/lib/request_body.py).
+# hostile client holds a server thread for these seconds at most (core/request_body.py).
 STRIPE_WEBHOOK_BODY_SECONDS = 5
 # Safety nets: failed webhook processing is retried, and payments no webhook settled are re-read.
 CELERY_BEAT_SCHEDULE["payments-stripe-events-retry"] = {"task": "payments.tasks.stripe_events_retry", "schedule": 600}
@@ -585,7 +586,7 @@ ENVIRONMENT_NAME = "development" if DEBUG else "production"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "bds.lib.request_id.RequestContextFilter"}},
+    "filters": {"request_context": {"()": "core.request_id.RequestContextFilter"}},
     "formatters": {
         "human": {"format": "%(asctime)s %(levelname)-7s %(name)s [%(request_id)s] %(message)s"},
         "json": {
@@ -611,7 +612,7 @@ LOGGING = {
 }
 
 if SENTRY_DSN:
-    from bds.lib.monitoring import sentry_init
+    from core.monitoring import sentry_init
 
     sentry_init(
         dsn=SENTRY_DSN, release=RELEASE, environment=ENVIRONMENT_NAME, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.static import serve
 
-from bds.lib.page_cache import cache_page_for_visitors
+from core.page_cache import cache_page_for_visitors
 from courses.cache import public_pages_version
 from courses.models import Category, Course
 from flights.models import FlightSession

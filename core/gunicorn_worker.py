@@ -7,7 +7,7 @@ until it hangs up: as many such clients as threads and the process answers nothi
 HEAD_DEADLINE_SECONDS from its first byte. Past that its main loop shuts the connection's read
 side: the parser meets the end of the stream, gunicorn closes the connection and the thread is free.
 
-A body is the application's to read: bds.lib.request_body.read_body_within bounds that.
+A body is the application's to read: core.request_body.read_body_within bounds that.
 HTTP/1.1 only, as gunicorn.conf.py serves: an HTTP/2 connection would be cut after the deadline.
 
 It leans on gthread's internals (`handle`, `murder_pending`, `_DEFER`) as of gunicorn 27.0.1, the

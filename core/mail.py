@@ -6,7 +6,7 @@ plain text are rendered without HTML escaping. The list of every email the schoo
 sample context, is bds/emails_catalog.py.
 
 `email_send` queues the delivery after the current transaction commits, so an email never goes out
-for a change that was rolled back. The queued task (bds.tasks.deliver_email) delivers at most once
+for a change that was rolled back. The queued task (`deliver_email`, below) delivers at most once
 per idempotency key and retries transient failures; see `email_deliver_once` for the guarantees.
 """
 
@@ -38,7 +38,7 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
-from bds.lib.tasks import PermanentError, TransientError
+from core.tasks import PermanentError, TransientError, project_task
 
 logger = logging.getLogger("bds.mail")
 
@@ -249,8 +249,6 @@ def email_send(
     redelivered task still sends once, but two calls send two emails.
     `transactional=False` marks marketing-like mail, which skips addresses marked undeliverable.
     """
-    from bds.tasks import deliver_email
-
     _check_serialisable(context)
     kwargs = {
         "template": template,
@@ -276,8 +274,6 @@ def email_send_rendered(
 
     `label` names the email in logs and provider tags (e.g. "account_confirmation").
     """
-    from bds.tasks import deliver_email
-
     kwargs = {
         "template": label,
         "to": list(to),
@@ -287,3 +283,31 @@ def email_send_rendered(
         "rendered": {"subject": subject, "text": text, "html": html},
     }
     transaction.on_commit(lambda: deliver_email.delay(**kwargs))
+
+
+# The context may hold links with secrets (a password-reset token): logs show only its keys.
+# The task keeps its historical name so messages queued before a deploy are still consumed.
+@project_task(bind=True, name="bds.tasks.deliver_email", sensitive_kwargs=("context", "rendered"))
+def deliver_email(
+    self,
+    *,
+    template: str,
+    to: list[str],
+    context: dict,
+    idempotency_key: str | None = None,
+    transactional: bool = True,
+    rendered: dict | None = None,
+) -> bool:
+    """Send one email at most once; True if this run sent it, False if it had been sent before.
+
+    Without a caller's key, the task id stands in: Celery keeps it across retries and redeliveries.
+    """
+    return email_deliver_once(
+        template=template,
+        to=to,
+        context=context,
+        idempotency_key=idempotency_key or f"task:{self.request.id}",
+        transactional=transactional,
+        rendered=rendered,
+        attempt_id=self.request.id,
+    )

@@ -42,7 +42,7 @@ def sentry_init(*, dsn: str, release: str, environment: str, traces_sample_rate:
         release=release,
         environment=environment,
         traces_sample_rate=traces_sample_rate,
-        # No automatic personal data: user id is set explicitly (bds.lib.request_id), bodies never sent.
+        # No automatic personal data: user id is set explicitly (core.request_id), bodies never sent.
         data_collection={
             "user_info": False,
             "http_bodies": [],

@@ -1,10 +1,10 @@
-"""The version tokens of the catalog, course pages and public pages (bds/lib/cache_versions.py
+"""The version tokens of the catalog, course pages and public pages (core/cache_versions.py
 explains tokens).
 
 - `catalog_cache_version()` covers the catalog results (every course card).
 - `course_cache_version(course_id)` covers one course page body (syllabus, instructors, ...).
 - `public_pages_version()` covers the whole public pages stored for anonymous visitors
-  (bds/lib/page_cache.py: home, catalog, course pages). Every catalog or course bump also bumps it,
+  (core/page_cache.py: home, catalog, course pages). Every catalog or course bump also bumps it,
   and so do flight sessions and seat bookings (flights/receivers.py), whose seats these pages show.
   One token for all of them: edits are rare next to page views, and the fragment caches above
   keep the re-render after an edit cheap.
@@ -14,7 +14,7 @@ must follow every write (admin, shell, services, fixtures), which is what signal
 business rule lives there.
 """
 
-from bds.lib.cache_versions import bump, tokens
+from core.cache_versions import bump, tokens
 
 CATALOG_VERSION_KEY = "courses:version:catalog"
 PUBLIC_PAGES_VERSION_KEY = "courses:version:public-pages"

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from bds.lib.page_cache import cache_page_for_visitors
+from core.page_cache import cache_page_for_visitors
 from courses.cache import catalog_cache_version, course_cache_version, public_pages_version
 from courses.forms import CatalogFilterForm
 from courses.models import Category, Course, course_page_prefetches

@@ -5,8 +5,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from bds.lib.admin import ReadOnlyAdminMixin
-from bds.lib.audit import audit_record  # admin: audit trail
+from core.admin import ReadOnlyAdminMixin
+from core.audit import audit_record  # admin: audit trail
 from enrollments import services
 from enrollments.models import BulkMessage, Enrollment
 

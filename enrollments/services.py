@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bds.lib.mail import email_send
+from core.mail import email_send
 from courses.models import Course
 from enrollments.models import BulkMessage, Enrollment
 from enrollments.signals import enrollment_activated, enrollment_revoked

@@ -26,7 +26,7 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from bds.lib.cache_versions import bump, tokens
+from core.cache_versions import bump, tokens
 from courses.cache import PUBLIC_PAGES_VERSION_KEY
 from enrollments.models import Enrollment
 

@@ -1,6 +1,6 @@
 """Scheduled enrollment jobs (settings' admin block schedules them). Tasks only call services."""
 
-from bds.lib.tasks import project_task
+from core.tasks import project_task
 from enrollments import services
 
 

@@ -5,9 +5,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
-from bds.lib.admin import ReadOnlyAdminMixin, RecordsAdminMixin
-from bds.lib.audit import audit_record  # admin: audit trail
-from bds.lib.csv_export import csv_stream_response  # admin: roster export
+from core.admin import ReadOnlyAdminMixin, RecordsAdminMixin
+from core.audit import audit_record  # admin: audit trail
+from core.csv_export import csv_stream_response  # admin: roster export
 from courses.models import is_school_staff
 from flights import reports, services
 from flights.forms import ScrubForm

@@ -2,7 +2,7 @@
 
 - enrollments: flights frees the seats of a revoked enrollment (DESIGN.md).
 - The public pages stored for anonymous visitors show upcoming sessions and their seats left
-  (home, course pages; bds/lib/page_cache.py), so every session or booking write bumps their
+  (home, course pages; core/page_cache.py), so every session or booking write bumps their
   version. Signals, as for the catalog (courses/cache.py): invalidation must follow every write,
   from services, admin or shell alike.
 """

@@ -2,7 +2,7 @@
 
 Every function here is atomic. Seats are counted only while the FlightSession row is locked
 (`select_for_update`), so two students racing for the last seat are served one after the other
-and capacity is never exceeded. Emails go out through `bds.lib.mail.email_send`, which queues
+and capacity is never exceeded. Emails go out through `core.mail.email_send`, which queues
 them after the transaction commits.
 """
 
@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from bds.lib.mail import email_send
+from core.mail import email_send
 from enrollments.models import Enrollment
 from flights.models import (
     MANEUVER_LABELS,

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from bds.lib.storage import private_storage
+from core.storage import private_storage
 from courses.models import Course, Section
 
 

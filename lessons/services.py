@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.module_loading import import_string
 
-from bds.lib.mail import email_send
+from core.mail import email_send
 from courses.models import Course
 from enrollments.models import Enrollment
 from enrollments.student_cache import student_cache_bump

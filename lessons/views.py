@@ -20,7 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bds.lib.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
+from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
 from courses.cache import course_cache_version
 from courses.models import Course
 from lessons import services

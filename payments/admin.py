@@ -17,8 +17,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from bds.lib.admin import ReadOnlyAdminMixin, RecordsAdminMixin
-from bds.lib.audit import audit_record  # admin: audit trail
+from core.admin import ReadOnlyAdminMixin, RecordsAdminMixin
+from core.audit import audit_record  # admin: audit trail
 from payments import services
 from payments.models import Coupon, Payment, Refund, StripeEvent, money_label
 

@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.utils import dateformat, timezone
 
-from bds.lib.mail import email_send
+from core.mail import email_send
 from courses.models import Course
 from enrollments import services as enrollment_services
 from payments.models import Coupon, Payment, Refund, StripeEvent, money_label

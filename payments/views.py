@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import verified_email_required_for_checkout
-from bds.lib.request_body import BodyTooLarge, BodyTooSlow, read_body_within
+from core.request_body import BodyTooLarge, BodyTooSlow, read_body_within
 from courses.models import Course
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment

@@ -22,7 +22,7 @@ from ninja.throttling import SimpleRateThrottle
 
 from accounts.tokens import TokenError, access_token_user, token_pair_issue, token_refresh, token_revoke
 from bds.api.problems import problem_response
-from bds.lib.storage import STORAGE_ERRORS, private_url, private_url_expiry_seconds
+from core.storage import STORAGE_ERRORS, private_url, private_url_expiry_seconds
 from courses.cache import catalog_cache_version
 from courses.models import Course
 from enrollments.models import Enrollment

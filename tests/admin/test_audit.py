@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib.admin.models import LogEntry
 
-from bds.lib.audit import audit_details
+from core.audit import audit_details
 from courses.models import Course
 from enrollments.models import Enrollment
 from flights.models import FlightSession

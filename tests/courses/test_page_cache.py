@@ -1,4 +1,4 @@
-"""The whole-page cache for visitors (bds/lib/page_cache.py): served without a query, never to
+"""The whole-page cache for visitors (core/page_cache.py): served without a query, never to
 or from anyone who might be logged in, never holding anything of one visitor, and invalidated by
 every write that changes what the pages show."""
 
@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.csp import LazyNonce
 
-from bds.lib.page_cache import cache_page_for_visitors
+from core.page_cache import cache_page_for_visitors
 from enrollments.models import Enrollment
 from flights.models import FlightSession, SeatBooking
 

@@ -11,7 +11,7 @@ def test_activate_grants_access_and_signals_once_after_commit(student, course, c
         enrollment = services.enrollment_activate(user=student, course=course)
         assert signals_received == []  # nothing before the commit
     # The signal and the welcome email (besides the dashboard cache's own re-bumps).
-    assert len([callback for callback in callbacks if callback.__module__ != "bds.lib.cache_versions"]) == 2
+    assert len([callback for callback in callbacks if callback.__module__ != "core.cache_versions"]) == 2
     with committed():
         services.enrollment_activate(user=student, course=course)  # again: no change, no signal
 

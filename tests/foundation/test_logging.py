@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from pythonjsonlogger.json import JsonFormatter
 
-from bds.lib.monitoring import SCRUBBED, before_send
-from bds.lib.request_id import RequestContextFilter
+from core.monitoring import SCRUBBED, before_send
+from core.request_id import RequestContextFilter
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.html import escape
 
 from bds.emails_catalog import EMAILS
-from bds.lib.mail import email_render
+from core.mail import email_render
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "emails"
 OWN_TEMPLATES = [email for email in EMAILS.values() if not email.allauth_prefix]

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from bds.lib.mail import (
+from core.mail import (
     _delivery_key,
     email_deliver_once,
     email_failure_is_transient,
@@ -18,7 +18,7 @@ from bds.lib.mail import (
     email_send_rendered,
     email_was_sent,
 )
-from bds.lib.tasks import TransientError
+from core.tasks import TransientError
 
 RECEIVER = "sam.student@example.com"
 RECEIPT = {
@@ -148,7 +148,7 @@ def test_a_refused_address_is_not_retried_but_logged_and_reported(
     smtp_server, smtp_mailers, caplog, monkeypatch, django_capture_on_commit_callbacks
 ):
     reported = []
-    monkeypatch.setattr("bds.lib.tasks.sentry_sdk.capture_exception", reported.append)
+    monkeypatch.setattr("core.tasks.sentry_sdk.capture_exception", reported.append)
     context = RECEIPT | {"reset_url": "https://bds.example/reset/secret-token/"}
     with (
         override_settings(MAILERS=smtp_mailers),

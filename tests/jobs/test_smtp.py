@@ -4,7 +4,7 @@ import pytest
 from django.test import override_settings
 
 from bds.emails_catalog import EMAILS
-from bds.lib.mail import email_send
+from core.mail import email_send
 
 
 @pytest.mark.django_db

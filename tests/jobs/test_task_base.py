@@ -2,7 +2,8 @@
 
 import pytest
 
-from bds.lib.tasks import (
+from core.mail import deliver_email
+from core.tasks import (
     PermanentError,
     ProjectTask,
     TransientError,
@@ -10,7 +11,6 @@ from bds.lib.tasks import (
     retry_countdown,
     task_arguments_for_log,
 )
-from bds.tasks import deliver_email
 
 
 def test_project_tasks_acknowledge_late_so_a_killed_worker_loses_nothing():
@@ -67,7 +67,7 @@ def flaky_job(self, *, failures: int, kind: str = "transient", password: str = "
 def reported(monkeypatch):
     calls.clear()
     captured = []
-    monkeypatch.setattr("bds.lib.tasks.sentry_sdk.capture_exception", captured.append)
+    monkeypatch.setattr("core.tasks.sentry_sdk.capture_exception", captured.append)
     return captured
 
 

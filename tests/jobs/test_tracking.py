@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core import mail
 
-from bds.lib.mail import email_send
+from core.mail import email_send
 
 pytestmark = pytest.mark.django_db
 

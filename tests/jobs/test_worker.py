@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from bds.emails_catalog import EMAILS
-from bds.lib.mail import email_send, email_was_sent
+from core.mail import email_send, email_was_sent
 
 pytestmark = pytest.mark.redis
 

@@ -5,7 +5,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.test import override_settings
 
-from bds.lib.storage import private_media_token, private_storage, private_url
+from core.storage import private_media_token, private_storage, private_url
 from tests.lessons.conftest import VIDEO_BYTES
 
 pytestmark = pytest.mark.django_db

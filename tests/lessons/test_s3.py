@@ -17,7 +17,7 @@ from django.urls import reverse
 from moto.server import ThreadedMotoServer
 from storages.backends.s3 import S3Storage
 
-from bds.lib.storage import private_url
+from core.storage import private_url
 
 BUCKET = "bds-test-media"
 CREDENTIALS = {"access_key": "testing-access-key", "secret_key": "testing-secret-key"}

@@ -10,7 +10,7 @@ from django.urls import path
 from sentry_sdk.transport import Transport
 
 from bds import urls as site_urls
-from bds.lib.monitoring import sentry_init
+from core.monitoring import sentry_init
 
 
 class CapturingTransport(Transport):

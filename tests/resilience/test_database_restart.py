@@ -92,7 +92,7 @@ def test_a_database_outage_is_a_503_page_and_the_site_recovers_by_itself(client,
     assert during.status_code == 503
     assert during["Retry-After"] == "30"
     assert b"be right back" in during.content
-    # The home page stored for visitors (bds/lib/page_cache.py) needs no database: it still answers.
+    # The home page stored for visitors (core/page_cache.py) needs no database: it still answers.
     cached = client.get("/")
     assert cached.status_code == 200
     assert cached["X-Page-Cache"] == "hit"

@@ -24,7 +24,7 @@ import pytest
 from django.core.handlers.asgi import ASGIRequest
 from django.test import RequestFactory
 
-from bds.lib.request_body import BodyTooLarge, read_body_within
+from core.request_body import BodyTooLarge, read_body_within
 from tests.foundation.test_settings import PRODUCTION_ENV
 from tests.ports import free_port, stop_process
 
