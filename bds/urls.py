@@ -5,8 +5,8 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from accounts.email_tracking import email_tracking_event_received  # jobs
+from api.v1 import api as api_v1
 from bds import admin_dashboard, health, views  # admin: dashboard, reports
-from bds.api.v1 import api as api_v1
 from bds.email_preview import email_preview_detail, email_preview_list  # jobs
 from lessons import views as lesson_views  # learning
 from payments import views as payment_views

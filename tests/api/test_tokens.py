@@ -197,7 +197,7 @@ def test_login_is_rate_limited_per_address_with_retry_after(client, api_user):
 
 
 def test_api_limits_count_each_request_once_per_window_and_reset_in_the_next(rf, monkeypatch):
-    from bds.api.v1 import PerIPThrottle
+    from api.security import PerIPThrottle
 
     clock = [600.0]  # the start of a one-minute window
     monkeypatch.setattr(PerIPThrottle, "timer", staticmethod(lambda: clock[0]))
