@@ -1,4 +1,4 @@
-"""Staff-only preview of every email in bds/emails_catalog.py, rendered with its sample context."""
+"""Staff-only preview of every email in backoffice/emails_catalog.py, rendered with its sample context."""
 
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csp import csp_override
 
-from bds.emails_catalog import EMAILS
+from backoffice.emails_catalog import EMAILS
 
 # An email's HTML carries its styles inline (mail clients drop stylesheets); the site's policy forbids
 # inline styles, so the preview gets its own: no scripts, no frames, styles and images only.

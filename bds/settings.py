@@ -84,7 +84,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS") or (
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "backoffice.apps.SchoolAdminConfig",  # django.contrib.admin, with the school's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "lessons",
     "payments",
     "flights",
+    "backoffice",
 ]
 # -- catalog: PostgreSQL full-text search (the course search GIN index); harmless on SQLite.
 INSTALLED_APPS += ["django.contrib.postgres"]
@@ -637,7 +638,7 @@ from celery.schedules import crontab as _admin_crontab  # noqa: E402 - kept insi
 
 # The dashboard's numbers are recomputed on this schedule and cached for CACHE_TTL_SECONDS, so the
 # admin index never waits for the aggregates; the worker imports the module that holds the task.
-CELERY_IMPORTS = ["bds.admin_dashboard"]
+
 CELERY_BEAT_SCHEDULE["admin-dashboard-refresh"] = {
     "task": "bds.admin_dashboard.dashboard_refresh_task",
     "schedule": float(max(60, CACHE_TTL_SECONDS // 2)),

@@ -6,8 +6,7 @@ from django.urls import include, path, re_path
 
 from accounts.email_tracking import email_tracking_event_received  # jobs
 from api.v1 import api as api_v1
-from bds import admin_dashboard, health, views  # admin: dashboard, reports
-from bds.email_preview import email_preview_detail, email_preview_list  # jobs
+from bds import health, views
 from lessons import views as lesson_views  # learning
 from payments import views as payment_views
 
@@ -15,23 +14,17 @@ from payments import views as payment_views
 tracking.connect(email_tracking_event_received, dispatch_uid="accounts.email_tracking")
 # -- end jobs --
 
-# -- admin: the staff dashboard as the admin index, the audit trail, the user's whole story (before
-# admin.site.urls is read below, which builds admin's URLs from what is registered then).
-admin_dashboard.admin_site_extend(admin.site)
-# -- end admin --
-
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
-    # -- jobs: staff email previews (before the admin's own URLs) and the email provider's tracking webhook,
-    # protected by basic auth with EMAIL_WEBHOOK_SECRET ("user:password", configured at the provider).
-    path("admin/emails/", email_preview_list, name="email_preview_list"),
-    path("admin/emails/<slug:name>/", email_preview_detail, name="email_preview_detail"),
+    # The back office's pages (email previews, reports, bulk email), before admin's catch-all.
+    path("admin/", include("backoffice.urls")),
+    # The email provider's tracking webhook, protected by basic auth with EMAIL_WEBHOOK_SECRET
+    # ("user:password", configured at the provider).
     path("anymail/", include("anymail.urls")),
     # -- end jobs --
     # -- media: direct-upload endpoints, before admin's catch-all (and inside its MFA requirement).
     path("admin/uploads/", include("lessons.upload_views", namespace="uploads")),
-    *admin_dashboard.admin_report_urls(),  # admin: /admin/reports/ and its CSV exports
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
     path("accounts/", include("accounts.urls")),
@@ -53,7 +46,3 @@ urlpatterns = [
 
 # -- design: public media (covers, photos) in development; answers 404 unless DEBUG and local files.
 urlpatterns += [re_path(r"^media/(?P<path>.+)$", views.public_media, name="public_media")]
-
-admin.site.site_header = "Boston Drone School admin"
-admin.site.site_title = "Boston Drone School admin"
-admin.site.index_title = "Run the school"

@@ -3,7 +3,7 @@
 Every email is three templates under templates/emails/<name>/: subject.txt, body.txt (which extends
 emails/layout.txt) and body.html (which extends emails/layout.html, inline styles only). Subject and
 plain text are rendered without HTML escaping. The list of every email the school sends, with
-sample context, is bds/emails_catalog.py.
+sample context, is backoffice/emails_catalog.py.
 
 `email_send` queues the delivery after the current transaction commits, so an email never goes out
 for a change that was rolled back. The queued task (`deliver_email`, below) delivers at most once

@@ -191,7 +191,7 @@ class CourseAdmin(InstructorScopedAdmin):
 
     @admin.action(description="Email the students of the selected course")
     def email_students(self, request, queryset):
-        # admin: the staff bulk-email page (bds/admin_dashboard.py), with the course chosen.
+        # admin: the staff bulk-email page (backoffice/bulk_email.py), with the course chosen.
         if not is_school_staff(request.user) or queryset.count() != 1:
             self.message_user(request, "School staff can email the students of one course at a time.", messages.WARNING)
             return None

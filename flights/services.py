@@ -71,7 +71,7 @@ def _session_when(session: FlightSession) -> str:
 
 
 def _booking_email_context(booking: SeatBooking) -> dict:
-    """The keys the flight emails share (see bds/emails_catalog.py for each email's full list)."""
+    """The keys the flight emails share (see backoffice/emails_catalog.py for each email's full list)."""
     session = booking.session
     user = booking.enrollment.user
     return {

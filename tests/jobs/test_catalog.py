@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils.html import escape
 
-from bds.emails_catalog import EMAILS
+from backoffice.emails_catalog import EMAILS
 from core.mail import email_render
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates" / "emails"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bds.emails_catalog import EMAILS
+from backoffice.emails_catalog import EMAILS
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from bds.emails_catalog import EMAILS
+from backoffice.emails_catalog import EMAILS
 from core.mail import email_send
 
 

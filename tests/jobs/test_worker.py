@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from bds.emails_catalog import EMAILS
+from backoffice.emails_catalog import EMAILS
 from core.mail import email_send, email_was_sent
 
 pytestmark = pytest.mark.redis

@@ -1,0 +1,18 @@
+"""The school's admin site: school staff land on the dashboard; instructors see the normal index."""
+
+from django.contrib import admin
+
+from courses.models import is_school_staff
+
+
+class SchoolAdminSite(admin.AdminSite):
+    site_header = "Boston Drone School admin"
+    site_title = "Boston Drone School admin"
+    index_title = "Run the school"
+
+    def index(self, request, extra_context=None):
+        if is_school_staff(request.user):
+            from backoffice.dashboard import dashboard_context  # imports every app's reports: load on use
+
+            extra_context = {**(extra_context or {}), **dashboard_context()}
+        return super().index(request, extra_context)
