@@ -250,7 +250,7 @@ class CourseAdmin(InstructorScopedAdmin):
             form.instance.instructors.add(instructor)
 
 
-@admin.register(Section)
+# Registered by lessons/admin.py, with the section's lessons inline (courses does not import lessons).
 class SectionAdmin(InstructorScopedAdmin):
     course_path = "course"
     list_display = ["title", "course", "order"]
@@ -259,7 +259,6 @@ class SectionAdmin(InstructorScopedAdmin):
     search_fields = ["title", "course__title"]
     ordering = ["course__title", "order"]
     view_on_site = False
-    # lessons/admin.py re-registers this admin with its lessons inline: courses does not import lessons.
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "course":

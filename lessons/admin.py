@@ -112,9 +112,8 @@ class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-# Sections are edited with their lessons inline. The section admin lives in courses, which cannot
-# import lessons (lessons depends on courses), so it is extended with the inline here.
-admin.site.unregister(Section)
+# Sections are edited with their lessons inline: courses defines the section admin without
+# registering it (it cannot import lessons), and lessons registers it with the inline.
 
 
 @admin.register(Section)
