@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "lessons",
     "payments",
     "flights",
+    "dashboard",
+    "api",
     "backoffice",
 ]
 # -- catalog: PostgreSQL full-text search (the course search GIN index); harmless on SQLite.

@@ -34,7 +34,7 @@ urlpatterns = [
     path("flights/", include("flights.urls")),
     # payments block: receipts live under the student's dashboard.
     path("dashboard/receipts/<str:receipt_number>/", payment_views.receipt, name="receipt"),
-    path("dashboard/", include("enrollments.urls")),
+    path("dashboard/", include("dashboard.urls")),
     # -- learning: public certificate verification; local private files behind signed tokens
     path("certificates/", include("lessons.certificate_urls")),
     path("private-media/<str:token>/", lesson_views.private_media, name="private_media"),

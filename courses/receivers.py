@@ -1,7 +1,6 @@
 """Cache invalidation for catalog and course-page fragments (see courses/cache.py for why this is
 done with signals). Every write that changes what a cached fragment shows bumps its version."""
 
-from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -62,24 +61,5 @@ def section_changed(sender, instance, **kwargs):
     cache_bump(course_ids=[instance.course_id])
 
 
-# A lazy "app_label.Model" sender: courses must not import lessons (lessons depends on courses).
-@receiver(post_save, sender="lessons.Lesson")
-@receiver(post_delete, sender="lessons.Lesson")
-def lesson_changed(sender, instance, **kwargs):
-    course_ids = list(Section.objects.filter(pk=instance.section_id).values_list("course_id", flat=True))
-    cache_bump(course_ids=course_ids)
-
-
-@receiver(post_save, sender="lessons.Material")
-@receiver(post_delete, sender="lessons.Material")
-def material_changed(sender, instance, **kwargs):
-    # A lesson page lists its materials (lessons.views._lesson_fragments).
-    cache_bump(course_ids=list(Section.objects.filter(lessons=instance.lesson_id).values_list("course_id", flat=True)))
-
-
-@receiver(post_save, sender="lessons.Quiz")
-@receiver(post_delete, sender="lessons.Quiz")
-def quiz_changed(sender, instance, **kwargs):
-    # Lesson pages list their quizzes; the course outline lists section quizzes.
-    home = Q(lessons=instance.lesson_id) if instance.lesson_id else Q(pk=instance.section_id)
-    cache_bump(course_ids=list(Section.objects.filter(home).values_list("course_id", flat=True)))
+# Lesson, material and quiz changes bump their courses from lessons/receivers.py: courses does not
+# know about lessons (lessons depends on courses).

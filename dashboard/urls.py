@@ -1,6 +1,6 @@
 from django.urls import path
 
-from enrollments import views
+from dashboard import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

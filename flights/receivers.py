@@ -11,7 +11,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from courses.cache import public_pages_bump
+from enrollments.models import Enrollment
 from enrollments.signals import enrollment_revoked
+from enrollments.student_cache import student_cache_bump
 from flights import services
 from flights.models import FlightSession, SeatBooking
 
@@ -27,3 +29,10 @@ def free_seats_of_revoked_enrollment(sender, enrollment, **kwargs):
 @receiver(post_delete, sender=SeatBooking, dispatch_uid="flights.booking_deleted.public_pages")
 def sessions_changed(sender, **kwargs):
     public_pages_bump()
+
+
+# A student's cached pages show their bookings and logbook (enrollments/student_cache.py).
+@receiver(post_save, sender=SeatBooking, dispatch_uid="flights.booking_saved.student_cache")
+@receiver(post_delete, sender=SeatBooking, dispatch_uid="flights.booking_deleted.student_cache")
+def booking_changed(sender, instance, **kwargs):
+    student_cache_bump(*Enrollment.objects.filter(pk=instance.enrollment_id).values_list("user_id", flat=True))

@@ -1,4 +1,4 @@
-"""The dashboard body is stored per student (enrollments/student_cache.py): a repeat visit skips the
+"""The dashboard body is stored per student (dashboard/views.py, enrollments/student_cache.py): a repeat visit skips the
 sections' queries, every change a student can see shows on the very next visit, and the stored
 HTML never carries one browser's CSRF token into another."""
 

@@ -1,0 +1,46 @@
+"""Lessons reacts to its own writes for the caches of the apps below it (they do not know lessons).
+
+- Course pages and the catalog show lessons, materials and quizzes (courses/cache.py): their
+  writes bump the courses they belong to.
+- A student's cached pages show their progress and certificates (enrollments/student_cache.py):
+  those writes bump the student's version.
+"""
+
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from courses.cache import cache_bump
+from courses.models import Section
+from enrollments.student_cache import student_cache_bump
+from lessons.models import Certificate, Lesson, LessonProgress, Material, Quiz
+
+
+@receiver(post_save, sender=Lesson, dispatch_uid="lessons.lesson_saved.course_cache")
+@receiver(post_delete, sender=Lesson, dispatch_uid="lessons.lesson_deleted.course_cache")
+def lesson_changed(sender, instance, **kwargs):
+    course_ids = list(Section.objects.filter(pk=instance.section_id).values_list("course_id", flat=True))
+    cache_bump(course_ids=course_ids)
+
+
+@receiver(post_save, sender=Material, dispatch_uid="lessons.material_saved.course_cache")
+@receiver(post_delete, sender=Material, dispatch_uid="lessons.material_deleted.course_cache")
+def material_changed(sender, instance, **kwargs):
+    # A lesson page lists its materials (lessons.views._lesson_fragments).
+    cache_bump(course_ids=list(Section.objects.filter(lessons=instance.lesson_id).values_list("course_id", flat=True)))
+
+
+@receiver(post_save, sender=Quiz, dispatch_uid="lessons.quiz_saved.course_cache")
+@receiver(post_delete, sender=Quiz, dispatch_uid="lessons.quiz_deleted.course_cache")
+def quiz_changed(sender, instance, **kwargs):
+    # Lesson pages list their quizzes; the course outline lists section quizzes.
+    home = Q(lessons=instance.lesson_id) if instance.lesson_id else Q(pk=instance.section_id)
+    cache_bump(course_ids=list(Section.objects.filter(home).values_list("course_id", flat=True)))
+
+
+@receiver(post_save, sender=LessonProgress, dispatch_uid="lessons.progress_saved.student_cache")
+@receiver(post_delete, sender=LessonProgress, dispatch_uid="lessons.progress_deleted.student_cache")
+@receiver(post_save, sender=Certificate, dispatch_uid="lessons.certificate_saved.student_cache")
+@receiver(post_delete, sender=Certificate, dispatch_uid="lessons.certificate_deleted.student_cache")
+def students_row_changed(sender, instance, **kwargs):
+    student_cache_bump(instance.user_id)
