@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "lessons",
     "payments",
     "flights",
+    "pages",
     "dashboard",
     "api",
     "backoffice",

@@ -1,18 +1,17 @@
-"""URL map (DESIGN.md, "URL map"). bds wires the apps together and holds no business rules."""
+"""URL map: bds wires the apps together and holds no business rules (docs/ARCHITECTURE.md)."""
 
-from anymail.signals import tracking  # jobs
+from anymail.signals import tracking
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 
-from accounts.email_tracking import email_tracking_event_received  # jobs
+from accounts.email_tracking import email_tracking_event_received
 from api.v1 import api as api_v1
-from bds import health, views
-from lessons import views as lesson_views  # learning
+from bds import health
+from lessons import views as lesson_views
 from payments import views as payment_views
 
-# -- jobs: bounces and complaints from the provider's tracking webhook flag the address on the user.
+# Bounces and complaints from the provider's tracking webhook flag the address on the user.
 tracking.connect(email_tracking_event_received, dispatch_uid="accounts.email_tracking")
-# -- end jobs --
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -22,8 +21,7 @@ urlpatterns = [
     # The email provider's tracking webhook, protected by basic auth with EMAIL_WEBHOOK_SECRET
     # ("user:password", configured at the provider).
     path("anymail/", include("anymail.urls")),
-    # -- end jobs --
-    # -- media: direct-upload endpoints, before admin's catch-all (and inside its MFA requirement).
+    # Direct-upload endpoints, before admin's catch-all (and inside its MFA requirement).
     path("admin/uploads/", include("lessons.upload_views", namespace="uploads")),
     path("admin/", admin.site.urls),
     path("api/v1/", api_v1.urls),
@@ -32,17 +30,14 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("learn/", include("lessons.urls")),
     path("flights/", include("flights.urls")),
-    # payments block: receipts live under the student's dashboard.
+    # Receipts live under the student's dashboard.
     path("dashboard/receipts/<str:receipt_number>/", payment_views.receipt, name="receipt"),
     path("dashboard/", include("dashboard.urls")),
-    # -- learning: public certificate verification; local private files behind signed tokens
+    # Public certificate verification; local private files behind signed tokens.
     path("certificates/", include("lessons.certificate_urls")),
     path("private-media/<str:token>/", lesson_views.private_media, name="private_media"),
-    # -- end learning
-    path("", views.home, name="home"),
     path("courses/<slug:slug>/enroll/", payment_views.enroll, name="enroll"),
+    # Home, the course page and development media; then the catalog, sitemap and robots.txt.
+    path("", include("pages.urls")),
     path("", include("courses.urls")),
 ]
-
-# -- design: public media (covers, photos) in development; answers 404 unless DEBUG and local files.
-urlpatterns += [re_path(r"^media/(?P<path>.+)$", views.public_media, name="public_media")]

@@ -231,7 +231,7 @@ class Course(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("courses:detail", kwargs={"slug": self.slug})
+        return reverse("course_detail", kwargs={"slug": self.slug})
 
     @property
     def is_free(self) -> bool:

@@ -8,7 +8,6 @@ app_name = "courses"
 
 urlpatterns = [
     path("courses/", views.catalog, name="catalog"),
-    path("courses/<slug:slug>/", views.course_detail, name="detail"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

@@ -7,18 +7,16 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from core.page_cache import cache_page_for_visitors
-from courses.cache import catalog_cache_version, course_cache_version, public_pages_version
+from courses.cache import catalog_cache_version, public_pages_version
 from courses.forms import CatalogFilterForm
-from courses.models import Category, Course, course_page_prefetches
-from courses.seo import absolute_url, course_json_ld
+from courses.models import Category, Course
 
 CATALOG_PAGE_SIZE = 12
 # Past this, page numbers are clamped: it bounds the distinct cache keys a crawler can create.
@@ -102,44 +100,6 @@ def catalog(request):
             "active_category": active_category,
             # Rendered by us from escaped templates; a cache serializer may hand it back as plain str.
             "results_html": mark_safe(results_html),  # noqa: S308
-        },
-    )
-
-
-@require_safe
-@cache_page_for_visitors(public_pages_version)
-def course_detail(request, slug):
-    course = get_object_or_404(Course.objects.visible_to(request.user).select_related("category"), slug=slug)
-    key = f"courses:page:{course.pk}:{course_cache_version(course.pk)}"
-    fragment = cache.get(key)
-    if fragment is None:
-        prefetch_related_objects([course], *course_page_prefetches())
-        lesson_count, total_seconds = course.lesson_totals()
-        fragment = {
-            "body": render_to_string(
-                "courses/_course_body.html",
-                {
-                    "course": course,
-                    "sections": course.sections.all(),
-                    "lesson_count": lesson_count,
-                    "total_seconds": total_seconds,
-                    "instructors": course.instructors.all(),
-                    "prerequisites": course.prerequisites.all(),
-                },
-            ),
-            "json_ld": course_json_ld(course),
-        }
-        cache.set(key, fragment)
-    return render(
-        request,
-        "courses/detail.html",
-        {
-            "course": course,
-            # Both rendered and escaped by us (templates, course_json_ld) before caching.
-            "body_html": mark_safe(fragment["body"]),  # noqa: S308
-            "json_ld": mark_safe(fragment["json_ld"]),  # noqa: S308
-            "canonical_url": absolute_url(course.get_absolute_url()),
-            "cover_url": absolute_url(course.cover_image.url) if course.cover_image else "",
         },
     )
 

@@ -1,19 +1,27 @@
-"""The home page composes the catalog and the flight schedule; it owns no rules of its own.
+"""Public pages that compose several apps and own no rules of their own.
 
-Also the development-only server for public media (course covers) that the home page shows.
+- The home page: the catalog's featured courses and the flight schedule.
+- The course page: the course's cached body (courses), with the Enroll box and recommendations
+  (enrollments) and the upcoming flight sessions (flights) beside it.
+- The development-only server for public media (course covers) those pages show.
 """
 
 import posixpath
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from core.page_cache import cache_page_for_visitors
-from courses.cache import public_pages_version
-from courses.models import Category, Course
+from courses.cache import course_cache_version, public_pages_version
+from courses.models import Category, Course, course_page_prefetches
+from courses.seo import absolute_url, course_json_ld
 from flights.models import FlightSession
 
 HOME_FEATURED_COURSES = 6
@@ -41,6 +49,44 @@ def home(request):
             "categories": categories,
             "pages_version": public_pages_version(),
             "CACHE_TTL_SECONDS": settings.CACHE_TTL_SECONDS,
+        },
+    )
+
+
+@require_safe
+@cache_page_for_visitors(public_pages_version)
+def course_detail(request, slug):
+    course = get_object_or_404(Course.objects.visible_to(request.user).select_related("category"), slug=slug)
+    key = f"courses:page:{course.pk}:{course_cache_version(course.pk)}"
+    fragment = cache.get(key)
+    if fragment is None:
+        prefetch_related_objects([course], *course_page_prefetches())
+        lesson_count, total_seconds = course.lesson_totals()
+        fragment = {
+            "body": render_to_string(
+                "courses/_course_body.html",
+                {
+                    "course": course,
+                    "sections": course.sections.all(),
+                    "lesson_count": lesson_count,
+                    "total_seconds": total_seconds,
+                    "instructors": course.instructors.all(),
+                    "prerequisites": course.prerequisites.all(),
+                },
+            ),
+            "json_ld": course_json_ld(course),
+        }
+        cache.set(key, fragment)
+    return render(
+        request,
+        "pages/course_detail.html",
+        {
+            "course": course,
+            # Both rendered and escaped by us (templates, course_json_ld) before caching.
+            "body_html": mark_safe(fragment["body"]),  # noqa: S308
+            "json_ld": mark_safe(fragment["json_ld"]),  # noqa: S308
+            "canonical_url": absolute_url(course.get_absolute_url()),
+            "cover_url": absolute_url(course.cover_image.url) if course.cover_image else "",
         },
     )
 
