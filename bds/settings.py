@@ -632,8 +632,6 @@ SCHOOL_NAME = "Boston Drone School"
 # A school policy, not deployment config (so not in render.yaml); change it here.
 FLIGHTS_CHANGE_DEADLINE_HOURS = 48
 # Every 15 minutes: the 48 h and 24 h reminders (each sent once per booking, see flights.services).
-# Courses whose flight settings require a signed-off practical complete only once it is signed off.
-LESSONS_PRACTICAL_SIGN_OFF_CHECK = "flights.services.practical_requirement_met"
 CELERY_BEAT_SCHEDULE["flights-send-reminders"] = {"task": "flights.tasks.flight_reminders_send", "schedule": 15 * 60.0}
 
 # -- admin: the staff dashboard and recommendations (bds/admin_dashboard.py) -----------------------

@@ -1,6 +1,7 @@
 """Reactions to other apps' signals, and cache invalidation for the pages that show sessions.
 
-- enrollments: flights frees the seats of a revoked enrollment (DESIGN.md).
+- enrollments: flights frees the seats of a revoked enrollment.
+- lessons: a course that requires a signed-off practical completes only once it is signed off.
 - The public pages stored for anonymous visitors show upcoming sessions and their seats left
   (home, course pages; core/page_cache.py), so every session or booking write bumps their
   version. Signals, as for the catalog (courses/cache.py): invalidation must follow every write,
@@ -16,6 +17,12 @@ from enrollments.signals import enrollment_revoked
 from enrollments.student_cache import student_cache_bump
 from flights import services
 from flights.models import FlightSession, SeatBooking
+from lessons.signals import completion_requirement_check
+
+
+@receiver(completion_requirement_check, dispatch_uid="flights.completion_requirement_check.practical")
+def practical_requirement(sender, enrollment, **kwargs) -> bool:
+    return services.practical_requirement_met(enrollment)
 
 
 @receiver(enrollment_revoked, dispatch_uid="flights.enrollment_revoked.free_seats")

@@ -521,7 +521,7 @@ def practical_required(course) -> bool:
 
 
 def practical_requirement_met(enrollment: Enrollment) -> bool:
-    """The completion rule lessons asks for (LESSONS_PRACTICAL_SIGN_OFF_CHECK): True when the course
+    """The completion rule lessons asks for (lessons.signals.completion_requirement_check): True when the course
     needs no practical sign-off, or when this enrollment's practical was signed off."""
     return not practical_required(enrollment.course) or practical_signed_off(enrollment)
 

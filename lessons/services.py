@@ -31,7 +31,6 @@ from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.module_loading import import_string
 
 from core.mail import email_send
 from courses.models import Course
@@ -50,6 +49,7 @@ from lessons.models import (
     Quiz,
     QuizAttempt,
 )
+from lessons.signals import completion_requirement_check
 
 logger = logging.getLogger(__name__)
 
@@ -403,17 +403,12 @@ def exam_passed(*, user, exam: PracticeExam) -> bool:
 
 
 def practical_signed_off(enrollment: Enrollment) -> bool:
-    """Whether an instructor signed off the enrollment's practical (flight) training.
-
-    The hook for flights: set `LESSONS_PRACTICAL_SIGN_OFF_CHECK` to the dotted path of a function
-    `(enrollment) -> bool` that returns True when the course needs no practical or the student's
-    practical was signed off, False while a required sign-off is missing. Lessons never imports
-    flights (DESIGN.md, "Which app may use which"). Unset: no course requires a practical, True.
+    """Whether every requirement outside lessons is met: flights answers for the practical (flight)
+    training through `lessons.signals.completion_requirement_check`; lessons never imports flights.
+    No receiver: no course requires a practical, True.
     """
-    check_path = getattr(settings, "LESSONS_PRACTICAL_SIGN_OFF_CHECK", "")
-    if not check_path:
-        return True
-    return bool(import_string(check_path)(enrollment))
+    answers = completion_requirement_check.send(sender=Enrollment, enrollment=enrollment)
+    return all(bool(answer) for _receiver, answer in answers)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from enrollments.models import Enrollment
 from lessons import services
 from lessons.models import Certificate, PracticeExam
 from lessons.question_bank import question_bank_seed
+from lessons.signals import completion_requirement_check
 from lessons.tasks import certificate_issue_task
 
 pytestmark = pytest.mark.django_db
@@ -97,16 +98,19 @@ def test_no_certificate_while_the_exam_is_not_passed(enrolled, course, lessons):
     assert services.certificate_issue(enrollment_id=enrollment.pk) is not None
 
 
-def test_practical_sign_off_hook_blocks_completion(settings, enrolled, course, lessons):
-    settings.LESSONS_PRACTICAL_SIGN_OFF_CHECK = "tests.lessons.test_certificates.practical_missing"
+def test_a_requirement_outside_lessons_blocks_completion(enrolled, course, lessons):
     for name in ("preview", "classes", "charts"):
         services.lesson_progress_save(user=enrolled, lesson=lessons[name], position_seconds=1, completed=True)
     enrollment = Enrollment.objects.get(user=enrolled)
-    assert services.course_completion_status(enrollment=enrollment).practical_signed_off is False
-    assert services.certificate_issue(enrollment_id=enrollment.pk) is None
+    completion_requirement_check.connect(practical_missing, dispatch_uid="test.practical_missing")
+    try:
+        assert services.course_completion_status(enrollment=enrollment).practical_signed_off is False
+        assert services.certificate_issue(enrollment_id=enrollment.pk) is None
+    finally:
+        completion_requirement_check.disconnect(dispatch_uid="test.practical_missing")
 
 
-def practical_missing(enrollment):
+def practical_missing(sender, enrollment, **kwargs):
     return False
 
 

@@ -1,0 +1,16 @@
+"""Signals lessons sends, for the apps above it to receive (lessons imports none of them).
+
+Each is a declared `Signal` with its arguments documented here; receivers live in the receiving
+app's receivers.py, connected in its AppConfig.ready. See docs/ARCHITECTURE.md, "Signals".
+"""
+
+from django.dispatch import Signal
+
+completion_requirement_check = Signal()
+"""Asked before an enrollment's course counts as complete (and its certificate is issued).
+
+Arguments: `sender` (the Enrollment class), `enrollment`. Each receiver answers True when the
+enrollment meets its requirement, or when the course has none; False blocks completion. With no
+receiver (flights not installed), lessons' own rules decide alone. flights answers for the
+practical sign-off (flights/receivers.py).
+"""
