@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from accounts.admin import UserAdmin
+from backoffice.models import BulkMessage
 from core.admin import ReadOnlyAdminMixin
 from core.audit import audit_details
 from courses.models import is_school_staff
@@ -155,3 +156,24 @@ class SchoolUserAdmin(UserAdmin):
     @admin.display(description="bookings")
     def flight_bookings(self, user):
         return user_bookings_panel(user)
+
+
+# -- the record of bulk messages (written from /admin/bulk-email/) --------------------------------
+
+
+@admin.register(BulkMessage)
+class BulkMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "subject", "audience", "sent_count", "sender"]
+    list_select_related = ["sender"]
+    search_fields = ["subject", "audience", "sender__email"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "sender",
+        "audience",
+        "course",
+        "flight_session",
+        "subject",
+        "body",
+        "sent_count",
+        "created_at",
+    ]

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from backoffice.reports import _staff_only
+from backoffice.services import bulk_message_send
 from core.markdown import render_markdown
 from courses.models import Course
 from enrollments import services as enrollment_services
@@ -79,16 +80,16 @@ def bulk_email_page(request):
         )
     if not cache.add(f"admin:bulk-email-token:{form.cleaned_data['token']}", 1, timeout=24 * 3600):
         messages.warning(request, "This message was already sent; it was not sent again.")
-        return redirect("admin:enrollments_bulkmessage_changelist")
+        return redirect("admin:backoffice_bulkmessage_changelist")
     session = form.cleaned_data.get("session")
-    message = enrollment_services.bulk_message_send(
+    message = bulk_message_send(
         sender=request.user,
         audience=audience,
         recipients=recipients,
         subject=form.cleaned_data["subject"],
         body=form.cleaned_data["body"],
         course=form.cleaned_data.get("course") or (session.course if session else None),
-        flight_session_id=session.pk if session else None,
+        flight_session=session,
     )
     messages.success(request, f"Queued {message.sent_count} email(s) to the {audience}.")
-    return redirect("admin:enrollments_bulkmessage_change", message.pk)
+    return redirect("admin:backoffice_bulkmessage_change", message.pk)

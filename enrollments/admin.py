@@ -5,10 +5,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from core.admin import ReadOnlyAdminMixin
 from core.audit import audit_record  # admin: audit trail
 from enrollments import services
-from enrollments.models import BulkMessage, Enrollment
+from enrollments.models import Enrollment
 
 
 class ReasonForm(forms.Form):
@@ -100,24 +99,3 @@ class EnrollmentAdmin(admin.ModelAdmin):
             title="Revoke access",
             apply=lambda enrollment, reason: services.enrollment_revoke(enrollment=enrollment, reason=reason),
         )
-
-
-# -- admin: the record of bulk messages (written from /admin/bulk-email/) ----------------------------
-
-
-@admin.register(BulkMessage)
-class BulkMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "subject", "audience", "sent_count", "sender"]
-    list_select_related = ["sender"]
-    search_fields = ["subject", "audience", "sender__email"]
-    date_hierarchy = "created_at"
-    readonly_fields = [
-        "sender",
-        "audience",
-        "course",
-        "flight_session_id",
-        "subject",
-        "body",
-        "sent_count",
-        "created_at",
-    ]

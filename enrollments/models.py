@@ -73,29 +73,3 @@ class Enrollment(models.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
-
-
-# -- admin: bulk messages to a course's or a flight session's students ------------------------------
-
-
-class BulkMessage(models.Model):
-    """A message staff sent to a group of students, kept as the record of who was told what.
-
-    The audience is a course's students or a flight session's booked students; a session is kept
-    by id and label only, since enrollments does not know about flights (DESIGN.md).
-    """
-
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    audience = models.CharField(max_length=200, help_text="Who it went to, e.g. “students of Part 107 Exam Prep”.")
-    course = models.ForeignKey(Course, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    flight_session_id = models.PositiveIntegerField(null=True, blank=True)
-    subject = models.CharField(max_length=200)
-    body = models.TextField(help_text="Markdown.")
-    sent_count = models.PositiveIntegerField(default=0, help_text="Emails queued, one per student.")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.subject} → {self.audience}"

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.mail import email_send
 from courses.models import Course
-from enrollments.models import BulkMessage, Enrollment
+from enrollments.models import Enrollment
 from enrollments.signals import enrollment_activated, enrollment_revoked
 
 logger = logging.getLogger(__name__)
@@ -158,44 +158,6 @@ def students_of_course(course: Course):
     return get_user_model().objects.filter(
         pk__in=Enrollment.objects.granting_access().filter(course=course).values("user_id"), is_active=True
     )
-
-
-@transaction.atomic
-def bulk_message_send(
-    *,
-    sender,
-    audience: str,
-    recipients,
-    subject: str,
-    body: str,
-    course: Course | None = None,
-    flight_session_id: int | None = None,
-) -> BulkMessage:
-    """Record a message and queue one email per recipient after commit.
-
-    Each email carries the idempotency key (message, recipient), so a redelivered task never sends
-    twice. It is not transactional mail: addresses that bounced or complained are skipped.
-    """
-    people = list(recipients)
-    message = BulkMessage.objects.create(
-        sender=sender,
-        audience=audience[:200],
-        course=course,
-        flight_session_id=flight_session_id,
-        subject=subject,
-        body=body,
-        sent_count=len(people),
-    )
-    for person in people:
-        email_send(
-            template="bulk_message",
-            to=[person.email],
-            context={"user_name": person.get_short_name(), "subject": subject, "body": body, "audience": audience},
-            idempotency_key=f"bulk-message:{message.pk}:{person.pk}",
-            transactional=False,
-        )
-    logger.info("bulk message sent message=%s by=%s audience=%s count=%s", message.pk, sender.pk, audience, len(people))
-    return message
 
 
 # -- admin: Part 107 recurrent-training reminders -----------------------------------------------------

@@ -3,7 +3,8 @@
 from django.core import mail
 from django.utils import timezone
 
-from enrollments.models import BulkMessage, Enrollment
+from backoffice.models import BulkMessage
+from enrollments.models import Enrollment
 from flights.models import SeatBooking
 
 URL = "/admin/bulk-email/"
@@ -48,7 +49,7 @@ def test_preview_then_confirm_sends_one_email_per_student_and_records_it(
     html = mail.outbox[0].alternatives[0][0]
     assert "<strong>bring ID</strong>" in html
     assert "students of Part 107 Exam Prep" in mail.outbox[0].body
-    assert "Exam day tips" in staff_client.get("/admin/enrollments/bulkmessage/").content.decode()
+    assert "Exam day tips" in staff_client.get("/admin/backoffice/bulkmessage/").content.decode()
 
 
 def test_flight_session_audience_and_undeliverable_addresses_are_skipped(
