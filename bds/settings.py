@@ -1,6 +1,8 @@
 """Boston Drone School settings.
 
-One file for every environment. Every value comes from the environment (see the table in
+One file for every environment, read top to bottom: Django and the school's own policies first,
+then one section per external system (docs/ARCHITECTURE.md; the systems and their variables are
+in README.md, "Configuration"), each setting assigned once. Every value comes from the environment (see the table in
 README.md, "Configuration"); when a variable is unset the embedded development default applies
 (SQLite, local-memory cache, files in media/, console email, eager jobs, offline payments).
 
@@ -16,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -83,6 +86,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS") or (
     [] if DEBUG else [f"{urlsplit(SITE_URL).scheme}://{urlsplit(SITE_URL).netloc}"]
 )
 
+# Lower floors first (docs/ARCHITECTURE.md): core, the apps, then the pages that compose them.
 INSTALLED_APPS = [
     "backoffice.apps.SchoolAdminConfig",  # django.contrib.admin, with the school's admin site
     "django.contrib.auth",
@@ -94,6 +98,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # the course search GIN index; harmless on SQLite
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -101,7 +106,6 @@ INSTALLED_APPS = [
     "storages",
     "corsheaders",
     "core",  # ground-floor plumbing: mail and its delivery task, storage, task base, caches
-    "bds",  # project wiring: management commands (doctor, package_graph), no models
     "accounts",
     "courses",
     "enrollments",
@@ -112,10 +116,8 @@ INSTALLED_APPS = [
     "dashboard",
     "api",
     "backoffice",
+    "bds",  # project wiring: management commands (doctor, package_graph), no models
 ]
-# -- catalog: PostgreSQL full-text search (the course search GIN index); harmless on SQLite.
-INSTALLED_APPS += ["django.contrib.postgres"]
-# -- end catalog
 
 MIDDLEWARE = [
     "core.request_id.RequestIdMiddleware",
@@ -130,7 +132,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.AdminRequiresMFAMiddleware",  # accounts: staff and instructors set up MFA first
+    "accounts.middleware.AdminRequiresMFAMiddleware",  # staff and instructors set up MFA first
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.database_outage.DatabaseUnavailableMiddleware",
@@ -139,6 +141,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "bds.urls"
 WSGI_APPLICATION = "bds.wsgi.application"
 SITE_ID = 1
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TEMPLATES = [
     {
@@ -157,59 +160,15 @@ TEMPLATES = [
     },
 ]
 
-# -- database -------------------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "America/New_York"
+USE_I18N = True
+USE_TZ = True
 
-# dj_database_url.config() returns {} when DATABASE_URL is unset, so the SQLite default is explicit.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=0 if DEBUG else 600,
-        conn_health_checks=True,
-        ssl_require=env("PGSSLMODE") == "require",
-    )
-}
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # Fail fast while the database is away (a 503 page), instead of tying up a worker.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
-    if env("PGSSLMODE"):
-        DATABASES["default"]["OPTIONS"]["sslmode"] = env("PGSSLMODE")
-if not DEBUG and not env("DATABASE_URL"):
-    raise ImproperlyConfigured(
-        "DATABASE_URL is not set. It is required when DEBUG is off; see README.md, Configuration."
-    )
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Large request bodies are refused before a view runs (webhooks and forms are small).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
-# -- cache, sessions ------------------------------------------------------------------------------
-
-REDIS_URL = env("REDIS_URL")
-CACHE_TTL_SECONDS = envint("CACHE_TTL_SECONDS", "300")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "TIMEOUT": CACHE_TTL_SECONDS,
-            "OPTIONS": {
-                # Fail fast when Redis is away: pages degrade to "no cache", they do not hang.
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
-            },
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "TIMEOUT": CACHE_TTL_SECONDS,
-        }
-    }
-# A Redis outage must not take the site down: cache errors are logged and treated as misses.
-DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-# cached_db: reads come from the cache, the database keeps sessions across a Redis restart.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
-# -- accounts -------------------------------------------------------------------------------------
+# -- accounts and sign-in (django-allauth, MFA) ---------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -271,26 +230,161 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Boston Drone School"
 ACCOUNTS_MFA_REQUIRED_GROUPS = ["Instructors"]  # besides every is_staff user
 
-# -- internationalisation -------------------------------------------------------------------------
+# -- the school's own policies (not deployment config, so not in render.yaml: change them here) ---
 
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "America/New_York"
-USE_I18N = True
-USE_TZ = True
+SCHOOL_NAME = "Boston Drone School"
+# Printed in the footer of every email (CAN-SPAM wants a postal address in commercial mail).
+SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 27 Drydock Avenue, Suite 4, Boston, MA 02210"
+# Students may move to another session until this many hours before their session starts.
+FLIGHTS_CHANGE_DEADLINE_HOURS = 48
 
-# -- files: static, public media, private media ---------------------------------------------------
+# -- 1. PostgreSQL --------------------------------------------------------------------------------
 
-STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# dj_database_url.config() returns {} when DATABASE_URL is unset, so the SQLite default is explicit.
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=0 if DEBUG else 600,
+        conn_health_checks=True,
+        ssl_require=env("PGSSLMODE") == "require",
+    )
+}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Fail fast while the database is away (a 503 page), instead of tying up a worker.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    if env("PGSSLMODE"):
+        DATABASES["default"]["OPTIONS"]["sslmode"] = env("PGSSLMODE")
+if not DEBUG and not env("DATABASE_URL"):
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not set. It is required when DEBUG is off; see README.md, Configuration."
+    )
+
+# -- 2. Stripe ------------------------------------------------------------------------------------
+
+STRIPE_API_KEY = env("STRIPE_API_KEY")
+STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env("STRIPE_API_BASE")
+# No Stripe key: the clearly labelled offline test mode drives the same payment services.
+PAYMENTS_OFFLINE_MODE = not STRIPE_API_KEY
+if not DEBUG:
+    for _name in ("STRIPE_API_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+        required_in_production(_name)
+elif STRIPE_API_KEY and not STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET is not set. It is required when STRIPE_API_KEY is set.")
+# Short network limits: a student waiting on checkout gets a "try again" page in seconds, not minutes.
+# Fixed values, not environment variables (README.md, "Configuration", lists those).
+STRIPE_TIMEOUT_SECONDS = 10.0
+STRIPE_MAX_NETWORK_RETRIES = 1
+# Webhook bodies are small JSON documents; anything bigger is refused before it is read.
+STRIPE_WEBHOOK_MAX_BYTES = 64 * 1024
+# Stripe sends a body at once; one still arriving after this long is refused (408), so a slow or
+# hostile client holds a server thread for these seconds at most (core/request_body.py).
+STRIPE_WEBHOOK_BODY_SECONDS = 5
+
+# -- 3. Secrets: JWT signing key and the JSON API -------------------------------------------------
+
+
+def _jwt_secret() -> str:
+    """JWT_SECRET; without it (development only) a random per-process key."""
+    secret = required_in_production("JWT_SECRET")
+    if secret:
+        if len(secret) < 32:
+            raise ImproperlyConfigured("JWT_SECRET must be at least 32 characters (16 random bytes, hex-encoded).")
+        return secret
+    if not TESTING:
+        warnings.warn(
+            "JWT_SECRET is not set: API tokens are signed with a random per-process development key.",
+            stacklevel=2,
+        )
+    return secrets.token_hex(32)
+
+
+JWT_SECRET = _jwt_secret()
+APP_SIGNING_KEY_ID = env("APP_SIGNING_KEY_ID", "dev")
+# Requests per minute; ninja's throttles keep the counters in the cache (Redis in production).
+API_RATE_LIMIT_PER_IP = env("API_RATE_LIMIT_PER_IP", "300/m")
+API_RATE_LIMIT_PER_USER = env("API_RATE_LIMIT_PER_USER", "120/m")
+API_RATE_LIMIT_LOGIN = env("API_RATE_LIMIT_LOGIN", "10/m")
+# Browsers may call the API only from these origins (the mobile app needs no CORS).
+CORS_ALLOWED_ORIGINS = envlist("API_CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+# Previous keys, accepted for verification only while tokens signed with them expire (rotation).
+JWT_PREVIOUS_SECRETS = envlist("JWT_PREVIOUS_SECRETS")
+
+# -- 4. Transactional email -----------------------------------------------------------------------
+
+EMAIL_PROVIDER = required_in_production("EMAIL_PROVIDER", "console")
+EMAIL_API_KEY = env("EMAIL_API_KEY")
+EMAIL_FROM_ADDRESS = env("EMAIL_FROM_ADDRESS", "Boston Drone School <hello@bostondroneschool.test>")
+EMAIL_REPLY_TO = env("EMAIL_REPLY_TO")
+DEFAULT_FROM_EMAIL = EMAIL_FROM_ADDRESS
+SERVER_EMAIL = EMAIL_FROM_ADDRESS
+
+_ANYMAIL_API_KEY_OPTION = {
+    "sendgrid": "api_key",
+    "postmark": "server_token",
+    "mailgun": "api_key",
+    "resend": "api_key",
+}
+
+
+def _mailers() -> dict:
+    """Django 6.1 MAILERS for EMAIL_PROVIDER."""
+    if EMAIL_PROVIDER == "console":
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    elif EMAIL_PROVIDER == "smtp":
+        if not env("EMAIL_HOST"):
+            raise ImproperlyConfigured("EMAIL_HOST is not set. It is required when EMAIL_PROVIDER=smtp.")
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {
+                    "host": env("EMAIL_HOST"),
+                    "port": envint("EMAIL_PORT", "587"),
+                    "username": env("EMAIL_HOST_USER") or None,
+                    "password": env("EMAIL_HOST_PASSWORD") or None,
+                    "use_tls": envbool("EMAIL_USE_TLS", "true"),
+                    "timeout": 10,
+                },
+            }
+        }
+    elif EMAIL_PROVIDER in _ANYMAIL_API_KEY_OPTION:
+        if not EMAIL_API_KEY:
+            raise ImproperlyConfigured(
+                f"EMAIL_API_KEY is not set. It is required when EMAIL_PROVIDER={EMAIL_PROVIDER}."
+            )
+        return {
+            "default": {
+                "BACKEND": f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend",
+                "OPTIONS": {_ANYMAIL_API_KEY_OPTION[EMAIL_PROVIDER]: EMAIL_API_KEY},
+            }
+        }
+    elif EMAIL_PROVIDER == "amazon_ses":
+        # Amazon SES authenticates with the AWS credentials (boto3), not an API key.
+        return {"default": {"BACKEND": "anymail.backends.amazon_ses.EmailBackend"}}
+    else:
+        raise ImproperlyConfigured(
+            "EMAIL_PROVIDER must be one of console, smtp, sendgrid, postmark, mailgun, resend, amazon_ses; "
+            f"not {EMAIL_PROVIDER!r}."
+        )
+
+
+MAILERS = _mailers()
+
+# The provider's bounce/complaint webhook at /anymail/ is protected by basic auth; without it anyone
+# could mark addresses undeliverable, so production with an API provider requires it.
+if EMAIL_PROVIDER in {*_ANYMAIL_API_KEY_OPTION, "amazon_ses"}:
+    required_in_production("EMAIL_WEBHOOK_SECRET")
+ANYMAIL = {"WEBHOOK_SECRET": env("EMAIL_WEBHOOK_SECRET")} if env("EMAIL_WEBHOOK_SECRET") else {}
+# An email being sent holds a lock this long; after delivery a marker stops any resend of the same key.
+EMAIL_SENDING_LOCK_SECONDS = 120
+EMAIL_SENT_MARKER_TTL_SECONDS = 60 * 60 * 24 * 30
+
+# -- 5. Object storage (S3) -----------------------------------------------------------------------
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / "media"
-CDN_BASE_URL = env("CDN_BASE_URL").rstrip("/")
-CDN_PROVIDER = env("CDN_PROVIDER")
-CDN_DISTRIBUTION_ID = env("CDN_DISTRIBUTION_ID")
-if CDN_BASE_URL:
-    STATIC_URL = f"{CDN_BASE_URL}/static/"
-
 STORAGE_PROVIDER = env("STORAGE_PROVIDER", "local")
 AWS_S3_BUCKET = env("AWS_S3_BUCKET")
 AWS_REGION = env("AWS_REGION", "us-east-1")
@@ -339,133 +433,8 @@ elif STORAGE_PROVIDER == "local":
 else:
     raise ImproperlyConfigured(f"STORAGE_PROVIDER must be 'local' or 'aws_s3', not {STORAGE_PROVIDER!r}.")
 
-STORAGES = {
-    "default": _public_storage,
-    "private": _private_storage,
-    "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
-}
-# -- learning: private media behind CloudFront ----------------------------------------------------
-# With a CloudFront key pair, private files are served from the CDN host as CloudFront signed URLs
-# instead of S3 presigned URLs. The private key is PEM; "\n" escapes are accepted for one-line env vars.
-CLOUDFRONT_KEY_ID = env("CLOUDFRONT_KEY_ID")
-CLOUDFRONT_PRIVATE_KEY = env("CLOUDFRONT_PRIVATE_KEY").replace("\\n", "\n")
-if bool(CLOUDFRONT_KEY_ID) != bool(CLOUDFRONT_PRIVATE_KEY):
-    raise ImproperlyConfigured("CLOUDFRONT_KEY_ID and CLOUDFRONT_PRIVATE_KEY must be set together.")
-if CLOUDFRONT_KEY_ID and STORAGE_PROVIDER == "aws_s3":
-    if not S3_CDN_BASE_URL:
-        raise ImproperlyConfigured("S3_CDN_BASE_URL is not set. It is required when CLOUDFRONT_KEY_ID is set.")
-    STORAGES["private"]["OPTIONS"] |= {
-        "cloudfront_key_id": CLOUDFRONT_KEY_ID,
-        "cloudfront_key": CLOUDFRONT_PRIVATE_KEY,
-        "custom_domain": urlsplit(S3_CDN_BASE_URL).netloc,
-    }
-# -- end learning ---------------------------------------------------------------------------------
-
-WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
-# Development serves straight from static/ (no collectstatic); decided at start-up, not per test.
-WHITENOISE_AUTOREFRESH = DEBUG
-WHITENOISE_USE_FINDERS = DEBUG
-
-# -- email (Django 6.1 MAILERS) -------------------------------------------------------------------
-
-EMAIL_PROVIDER = required_in_production("EMAIL_PROVIDER", "console")
-EMAIL_API_KEY = env("EMAIL_API_KEY")
-EMAIL_FROM_ADDRESS = env("EMAIL_FROM_ADDRESS", "Boston Drone School <hello@bostondroneschool.test>")
-EMAIL_REPLY_TO = env("EMAIL_REPLY_TO")
-DEFAULT_FROM_EMAIL = EMAIL_FROM_ADDRESS
-SERVER_EMAIL = EMAIL_FROM_ADDRESS
-
-_ANYMAIL_API_KEY_OPTION = {
-    "sendgrid": "api_key",
-    "postmark": "server_token",
-    "mailgun": "api_key",
-    "resend": "api_key",
-}
-if EMAIL_PROVIDER == "console":
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
-elif EMAIL_PROVIDER == "smtp":
-    if not env("EMAIL_HOST"):
-        raise ImproperlyConfigured("EMAIL_HOST is not set. It is required when EMAIL_PROVIDER=smtp.")
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {
-                "host": env("EMAIL_HOST"),
-                "port": envint("EMAIL_PORT", "587"),
-                "username": env("EMAIL_HOST_USER") or None,
-                "password": env("EMAIL_HOST_PASSWORD") or None,
-                "use_tls": envbool("EMAIL_USE_TLS", "true"),
-                "timeout": 10,
-            },
-        }
-    }
-elif EMAIL_PROVIDER in _ANYMAIL_API_KEY_OPTION:
-    MAILERS = {
-        "default": {
-            "BACKEND": f"anymail.backends.{EMAIL_PROVIDER}.EmailBackend",
-            "OPTIONS": {_ANYMAIL_API_KEY_OPTION[EMAIL_PROVIDER]: EMAIL_API_KEY},
-        }
-    }
-    if not EMAIL_API_KEY:
-        raise ImproperlyConfigured(f"EMAIL_API_KEY is not set. It is required when EMAIL_PROVIDER={EMAIL_PROVIDER}.")
-elif EMAIL_PROVIDER == "amazon_ses":
-    # Amazon SES authenticates with the AWS credentials (boto3), not an API key.
-    MAILERS = {"default": {"BACKEND": "anymail.backends.amazon_ses.EmailBackend"}}
-else:
-    raise ImproperlyConfigured(
-        "EMAIL_PROVIDER must be one of console, smtp, sendgrid, postmark, mailgun, resend, amazon_ses; "
-        f"not {EMAIL_PROVIDER!r}."
-    )
-# The provider's bounce/complaint webhook at /anymail/ is protected by basic auth; without it anyone
-# could mark addresses undeliverable, so production with an API provider requires it.
-if EMAIL_PROVIDER in {*_ANYMAIL_API_KEY_OPTION, "amazon_ses"}:
-    required_in_production("EMAIL_WEBHOOK_SECRET")
-ANYMAIL = {"WEBHOOK_SECRET": env("EMAIL_WEBHOOK_SECRET")} if env("EMAIL_WEBHOOK_SECRET") else {}
-
-# -- background jobs (Celery) ---------------------------------------------------------------------
-
-CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = None
-# Without a broker (the embedded default) every task runs in-process, so `make run` needs nothing.
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
-CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for the next one
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SERIALIZER = "json"
-CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_BEAT_SCHEDULE: dict = {}
-
-# -- jobs: retry policy, email delivery, scheduled jobs (core/tasks.py, core/mail.py) --------
-
-# Transient failures retry after ~5 s, 10 s, 20 s ... capped at 10 minutes, 8 times (about 40 minutes
-# in all), which rides out a provider incident without hammering it.
-TASK_MAX_RETRIES = 8
-TASK_RETRY_BACKOFF_SECONDS = 5
-TASK_RETRY_BACKOFF_MAX_SECONDS = 600
-# An email being sent holds a lock this long; after delivery a marker stops any resend of the same key.
-EMAIL_SENDING_LOCK_SECONDS = 120
-EMAIL_SENT_MARKER_TTL_SECONDS = 60 * 60 * 24 * 30
-# Worker logs go through LOGGING above (JSON in production), not Celery's own format.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
-# With late acks, a task running when the broker connection drops is redelivered; stop it here.
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-# Features add their scheduled jobs here (one beat process runs them, see render.yaml), e.g.
-# CELERY_BEAT_SCHEDULE["flights-session-reminders"] = {"task": "flights.tasks.session_reminders_send",
-#                                                      "schedule": crontab(minute=0)}
-# Printed in the footer of every email (CAN-SPAM wants a postal address in commercial mail).
-SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 27 Drydock Avenue, Suite 4, Boston, MA 02210"
-# -- end jobs --------------------------------------------------------------------------------------
-
-# -- media: direct uploads of lesson videos and materials (lessons/uploads.py, docs/S3.md) -------
-
-# Browsers upload straight to the bucket with S3 multipart uploads; the web process never holds the file.
+# Direct uploads of lesson videos and materials (lessons/uploads.py, docs/S3.md): browsers upload
+# straight to the bucket with S3 multipart uploads; the web process never holds the file.
 LESSON_VIDEO_MAX_BYTES = envint("LESSON_VIDEO_MAX_BYTES", str(5 * 1024**3))
 MATERIAL_MAX_BYTES = envint("MATERIAL_MAX_BYTES", str(200 * 1024**2))
 # Part size of a multipart upload (S3's minimum is 5 MiB, its maximum part count 10,000): grown per
@@ -478,106 +447,45 @@ MEDIA_UPLOAD_TOKEN_MAX_AGE_SECONDS = 20 * 3600
 # ...and unfinished uploads (and finished ones no row names) older than this are removed by the
 # hourly job below; it exceeds the token's age so a key is never deleted while still savable.
 MEDIA_ORPHAN_UPLOAD_MAX_AGE_SECONDS = 24 * 3600
-# The pipeline's jobs live in lessons/upload_tasks.py, which autodiscovery (tasks.py only) would miss.
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "lessons.upload_tasks"]
-CELERY_BEAT_SCHEDULE["media-orphan-uploads-clean"] = {
-    "task": "lessons.upload_tasks.media_orphans_clean_task",
-    "schedule": 3600.0,
+
+# -- 6. CDN: static files, public media, CloudFront -----------------------------------------------
+
+CDN_BASE_URL = env("CDN_BASE_URL").rstrip("/")
+CDN_PROVIDER = env("CDN_PROVIDER")
+CDN_DISTRIBUTION_ID = env("CDN_DISTRIBUTION_ID")
+STATIC_URL = f"{CDN_BASE_URL}/static/" if CDN_BASE_URL else "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Development serves straight from static/ (no collectstatic); decided at start-up, not per test.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+# With a CloudFront key pair, private files are served from the CDN host as CloudFront signed URLs
+# instead of S3 presigned URLs. The private key is PEM; "\n" escapes are accepted for one-line env vars.
+CLOUDFRONT_KEY_ID = env("CLOUDFRONT_KEY_ID")
+CLOUDFRONT_PRIVATE_KEY = env("CLOUDFRONT_PRIVATE_KEY").replace("\\n", "\n")
+if bool(CLOUDFRONT_KEY_ID) != bool(CLOUDFRONT_PRIVATE_KEY):
+    raise ImproperlyConfigured("CLOUDFRONT_KEY_ID and CLOUDFRONT_PRIVATE_KEY must be set together.")
+if CLOUDFRONT_KEY_ID and STORAGE_PROVIDER == "aws_s3":
+    if not S3_CDN_BASE_URL:
+        raise ImproperlyConfigured("S3_CDN_BASE_URL is not set. It is required when CLOUDFRONT_KEY_ID is set.")
+    _private_storage["OPTIONS"] |= {
+        "cloudfront_key_id": CLOUDFRONT_KEY_ID,
+        "cloudfront_key": CLOUDFRONT_PRIVATE_KEY,
+        "custom_domain": urlsplit(S3_CDN_BASE_URL).netloc,
+    }
+
+STORAGES = {
+    "default": _public_storage,
+    "private": _private_storage,
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
 }
-# -- end media -------------------------------------------------------------------------------------
 
-# -- payments (Stripe) ----------------------------------------------------------------------------
-
-STRIPE_API_KEY = env("STRIPE_API_KEY")
-STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY")
-STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
-STRIPE_API_BASE = env("STRIPE_API_BASE")
-# No Stripe key: the clearly labelled offline test mode drives the same payment services.
-PAYMENTS_OFFLINE_MODE = not STRIPE_API_KEY
-if not DEBUG:
-    for _name in ("STRIPE_API_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
-        required_in_production(_name)
-elif STRIPE_API_KEY and not STRIPE_WEBHOOK_SECRET:
-    raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET is not set. It is required when STRIPE_API_KEY is set.")
-
-# -- payments: Stripe client behaviour (payments block) ---------------------------------------------
-# Short network limits: a student waiting on checkout gets a "try again" page in seconds, not minutes.
-# Fixed values, not environment variables: the list of variables is fixed by DESIGN.md.
-STRIPE_TIMEOUT_SECONDS = 10.0
-STRIPE_MAX_NETWORK_RETRIES = 1
-# Webhook bodies are small JSON documents; anything bigger is refused before it is read.
-STRIPE_WEBHOOK_MAX_BYTES = 64 * 1024
-# Stripe sends a body at once; one still arriving after this long is refused (408), so a slow or
-# hostile client holds a server thread for these seconds at most (core/request_body.py).
-STRIPE_WEBHOOK_BODY_SECONDS = 5
-# Safety nets: failed webhook processing is retried, and payments no webhook settled are re-read.
-CELERY_BEAT_SCHEDULE["payments-stripe-events-retry"] = {"task": "payments.tasks.stripe_events_retry", "schedule": 600}
-CELERY_BEAT_SCHEDULE["payments-reconcile"] = {"task": "payments.tasks.payments_reconcile", "schedule": 900}
-
-# -- API tokens (JWT) -----------------------------------------------------------------------------
-
-JWT_SECRET = required_in_production("JWT_SECRET")
-if not JWT_SECRET:
-    JWT_SECRET = secrets.token_hex(32)
-    if not TESTING:
-        warnings.warn(
-            "JWT_SECRET is not set: API tokens are signed with a random per-process development key.",
-            stacklevel=1,
-        )
-elif len(JWT_SECRET) < 32:
-    raise ImproperlyConfigured("JWT_SECRET must be at least 32 characters (16 random bytes, hex-encoded).")
-APP_SIGNING_KEY_ID = env("APP_SIGNING_KEY_ID", "dev")
-# Requests per minute; ninja's throttles keep the counters in the cache (Redis in production).
-API_RATE_LIMIT_PER_IP = env("API_RATE_LIMIT_PER_IP", "300/m")
-API_RATE_LIMIT_PER_USER = env("API_RATE_LIMIT_PER_USER", "120/m")
-API_RATE_LIMIT_LOGIN = env("API_RATE_LIMIT_LOGIN", "10/m")
-# Browsers may call the API only from these origins (the mobile app needs no CORS).
-CORS_ALLOWED_ORIGINS = envlist("API_CORS_ALLOWED_ORIGINS")
-CORS_URLS_REGEX = r"^/api/.*$"
-# Previous keys, accepted for verification only while tokens signed with them expire (rotation).
-JWT_PREVIOUS_SECRETS = envlist("JWT_PREVIOUS_SECRETS")
-
-# -- security -------------------------------------------------------------------------------------
-
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = not DEBUG
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SESSION_COOKIE_HTTPONLY = True
-SECURE_HSTS_SECONDS = 0 if DEBUG else 63072000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(self "https://js.stripe.com")'
-_media_origins = [url for url in (CDN_BASE_URL, S3_CDN_BASE_URL, AWS_S3_ENDPOINT_URL) if url]
-if STORAGE_PROVIDER == "aws_s3" and not AWS_S3_ENDPOINT_URL:
-    _media_origins.append(f"https://{AWS_S3_BUCKET}.s3.{AWS_REGION}.amazonaws.com")
-SECURE_CSP = {
-    "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE, "https://js.stripe.com"],
-    "style-src": [CSP.SELF, *_media_origins[:1]],
-    "img-src": [CSP.SELF, "data:", *_media_origins],
-    "media-src": [CSP.SELF, "blob:", *_media_origins],
-    "font-src": [CSP.SELF],
-    "connect-src": [CSP.SELF, "https://api.stripe.com", *_media_origins],
-    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
-    "form-action": [CSP.SELF],
-    "frame-ancestors": [CSP.NONE],
-    "base-uri": [CSP.SELF],
-    "object-src": [CSP.NONE],
-}
-# Large request bodies are refused before a view runs (webhooks and forms are small).
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-
-# /readyz fails (503) past these, so uptime monitors page someone: the worker is down or stuck.
-READYZ_MAX_QUEUE_BACKLOG = 500
-READYZ_MAX_STRIPE_EVENT_AGE_SECONDS = 15 * 60
-
-# -- monitoring and logging -----------------------------------------------------------------------
+# -- 7. Monitoring and logging --------------------------------------------------------------------
 
 LOG_LEVEL = env("LOG_LEVEL", "INFO").upper()
 SENTRY_DSN = env("SENTRY_DSN")
@@ -622,32 +530,109 @@ if SENTRY_DSN:
         dsn=SENTRY_DSN, release=RELEASE, environment=ENVIRONMENT_NAME, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE
     )
 
-# -- school settings ------------------------------------------------------------------------------
+# -- 8. Cache and sessions (Redis) ----------------------------------------------------------------
 
-SCHOOL_NAME = "Boston Drone School"
-
-# -- flights --------------------------------------------------------------------------------------
-
-# Students may move to another session until this many hours before their session starts.
-# A school policy, not deployment config (so not in render.yaml); change it here.
-FLIGHTS_CHANGE_DEADLINE_HOURS = 48
-# Every 15 minutes: the 48 h and 24 h reminders (each sent once per booking, see flights.services).
-CELERY_BEAT_SCHEDULE["flights-send-reminders"] = {"task": "flights.tasks.flight_reminders_send", "schedule": 15 * 60.0}
-
-# -- admin: the staff dashboard and recommendations (bds/admin_dashboard.py) -----------------------
-from celery.schedules import crontab as _admin_crontab  # noqa: E402 - kept inside this block for merging
-
-# The dashboard's numbers are recomputed on this schedule and cached for CACHE_TTL_SECONDS, so the
-# admin index never waits for the aggregates; the worker imports the module that holds the task.
-
-CELERY_BEAT_SCHEDULE["admin-dashboard-refresh"] = {
-    "task": "bds.admin_dashboard.dashboard_refresh_task",
-    "schedule": float(max(60, CACHE_TTL_SECONDS // 2)),
+REDIS_URL = env("REDIS_URL")
+CACHE_TTL_SECONDS = envint("CACHE_TTL_SECONDS", "300")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "TIMEOUT": CACHE_TTL_SECONDS,
+        "OPTIONS": {
+            # Fail fast when Redis is away: pages degrade to "no cache", they do not hang.
+            "SOCKET_CONNECT_TIMEOUT": 1,
+            "SOCKET_TIMEOUT": 1,
+        },
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": CACHE_TTL_SECONDS}
 }
-# Part 107 recurrent-training reminders, 60 and 30 days before the deadline: once a day at 13:00 UTC
-# (Celery's clock), a Boston morning.
-CELERY_BEAT_SCHEDULE["enrollments-recurrent-reminders"] = {
-    "task": "enrollments.tasks.recurrent_reminders_send",
-    "schedule": _admin_crontab(hour=13, minute=0),
+# A Redis outage must not take the site down: cache errors are logged and treated as misses.
+DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# cached_db: reads come from the cache, the database keeps sessions across a Redis restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# -- 9. Background jobs (Celery on Redis) ---------------------------------------------------------
+# Tasks are found by autodiscovery: each installed app's tasks.py (bds/celery.py).
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = None
+# Without a broker (the embedded default) every task runs in-process, so `make run` needs nothing.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True  # a worker killed mid-task leaves the message for the next one
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Worker logs go through LOGGING above (JSON in production), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# With late acks, a task running when the broker connection drops is redelivered; stop it here.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Transient failures retry after ~5 s, 10 s, 20 s ... capped at 10 minutes, 8 times (about 40 minutes
+# in all), which rides out a provider incident without hammering it (core/tasks.py).
+TASK_MAX_RETRIES = 8
+TASK_RETRY_BACKOFF_SECONDS = 5
+TASK_RETRY_BACKOFF_MAX_SECONDS = 600
+# Every scheduled job (one beat process runs them, see render.yaml).
+CELERY_BEAT_SCHEDULE = {
+    # Unfinished uploads and files no row names, older than MEDIA_ORPHAN_UPLOAD_MAX_AGE_SECONDS.
+    "media-orphan-uploads-clean": {"task": "lessons.upload_tasks.media_orphans_clean_task", "schedule": 3600.0},
+    # Safety nets: failed webhook processing is retried, and payments no webhook settled are re-read.
+    "payments-stripe-events-retry": {"task": "payments.tasks.stripe_events_retry", "schedule": 600},
+    "payments-reconcile": {"task": "payments.tasks.payments_reconcile", "schedule": 900},
+    # The 48 h and 24 h reminders (each sent once per booking, see flights.services).
+    "flights-send-reminders": {"task": "flights.tasks.flight_reminders_send", "schedule": 15 * 60.0},
+    # The staff dashboard's numbers, recomputed and cached so the admin index never waits for them.
+    "admin-dashboard-refresh": {
+        "task": "bds.admin_dashboard.dashboard_refresh_task",
+        "schedule": float(max(60, CACHE_TTL_SECONDS // 2)),
+    },
+    # Part 107 recurrent-training reminders, 60 and 30 days before the deadline: once a day at
+    # 13:00 UTC (Celery's clock), a Boston morning.
+    "enrollments-recurrent-reminders": {
+        "task": "enrollments.tasks.recurrent_reminders_send",
+        "schedule": crontab(hour=13, minute=0),
+    },
 }
-# -- end admin -------------------------------------------------------------------------------------
+# /readyz fails (503) past these, so uptime monitors page someone: the worker is down or stuck.
+READYZ_MAX_QUEUE_BACKLOG = 500
+READYZ_MAX_STRIPE_EVENT_AGE_SECONDS = 15 * 60
+
+# -- Security headers (after storage and CDN: the content policy names their origins) -------------
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = not DEBUG
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = 0 if DEBUG else 63072000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(self "https://js.stripe.com")'
+_media_origins = [url for url in (CDN_BASE_URL, S3_CDN_BASE_URL, AWS_S3_ENDPOINT_URL) if url]
+if STORAGE_PROVIDER == "aws_s3" and not AWS_S3_ENDPOINT_URL:
+    _media_origins.append(f"https://{AWS_S3_BUCKET}.s3.{AWS_REGION}.amazonaws.com")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, "https://js.stripe.com"],
+    "style-src": [CSP.SELF, *_media_origins[:1]],
+    "img-src": [CSP.SELF, "data:", *_media_origins],
+    "media-src": [CSP.SELF, "blob:", *_media_origins],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF, "https://api.stripe.com", *_media_origins],
+    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}

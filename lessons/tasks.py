@@ -1,8 +1,9 @@
-"""Background jobs for learning. Each task only calls a service (DESIGN.md)."""
+"""Background jobs for learning and its direct uploads. Each task only calls a service."""
 
+from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
 
-from lessons import services
+from lessons import services, uploads
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -14,3 +15,28 @@ def certificate_issue_task(*, enrollment_id: int) -> str | None:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def lesson_video_process_task(*, lesson_id: int) -> bool:
     return services.lesson_video_process(lesson_id=lesson_id)
+
+
+# -- the direct-upload pipeline (lessons/uploads.py) ----------------------------------------------
+# Named as they were when they lived in lessons/upload_tasks.py: the beat schedule and messages
+# already queued use these names.
+
+
+@shared_task(
+    name="lessons.upload_tasks.media_objects_retire_task",
+    autoretry_for=(BotoCoreError, ClientError, OSError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def media_objects_retire_task(*, names: list[str]) -> list[str]:
+    return uploads.media_objects_retire(names=names)
+
+
+@shared_task(
+    name="lessons.upload_tasks.media_orphans_clean_task",
+    autoretry_for=(BotoCoreError, ClientError, OSError),
+    retry_backoff=True,
+    max_retries=2,
+)
+def media_orphans_clean_task() -> dict:
+    return uploads.media_orphans_clean()

@@ -15,39 +15,45 @@ Lesson videos run to gigabytes, so they never pass through the web process. The 
 
 Replaced or deleted files are retired after commit (`media_objects_retire_later`: the old objects
 are deleted and their CDN paths invalidated), and `media_orphans_clean` removes what was started but
-never attached. Names here are FileField names (relative to the private storage's location); the
+never attached. The storage-level plumbing (S3 multipart, CloudFront) is core/direct_upload.py.
+Names here are FileField names (relative to the private storage's location); the
 bucket's object keys add that location in front (`object_key`).
 """
 
 import logging
-import math
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils.text import get_valid_filename, slugify
 from storages.backends.s3 import S3Storage
 
+# The refusals are part of this module's surface (views and widgets catch them as uploads.Upload*).
+from core.direct_upload import UploadGone as UploadGone
+from core.direct_upload import UploadIncomplete as UploadIncomplete
+from core.direct_upload import UploadRefused as UploadRefused
+from core.direct_upload import (
+    cdn_paths_invalidate,
+    object_key,
+    part_size_for,
+    parts_needed,
+    presigned_part_urls,
+    s3_client,
+    safe_filename,
+    uploaded_parts,
+)
 from courses.models import Course, Section, is_school_staff
 from lessons.models import Lesson, Material
 
 logger = logging.getLogger(__name__)
 
 UPLOAD_TOKEN_SALT = "lessons.direct-upload"  # noqa: S105 - a signing namespace, not a secret
-S3_MIN_PART_BYTES = 5 * 1024 * 1024
-S3_MAX_PARTS = 10_000
-# CloudFront accepts up to 3,000 paths in progress per distribution; stay well below per request.
-CDN_INVALIDATION_BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -105,22 +111,6 @@ UPLOAD_KINDS: dict[str, UploadKind] = {
 }
 
 
-class UploadRefused(Exception):
-    """The upload cannot go ahead as asked; the message says why, in words for the instructor."""
-
-
-class UploadGone(UploadRefused):
-    """The multipart upload no longer exists (completed, aborted or cleaned up): start again."""
-
-
-class UploadIncomplete(UploadRefused):
-    """Parts are missing; `missing` lists their numbers so the browser can send them."""
-
-    def __init__(self, message: str, missing: list[int]):
-        super().__init__(message)
-        self.missing = missing
-
-
 @dataclass(frozen=True)
 class UploadGrant:
     """What a signed upload token says: who may attach which key to which course (and lesson)."""
@@ -145,32 +135,6 @@ def upload_storage():
 def direct_upload_enabled(storage=None) -> bool:
     """True when files live in S3 (browser uploads straight there); False on local files."""
     return isinstance(storage or upload_storage(), S3Storage)
-
-
-def _s3(storage):
-    return storage.connection.meta.client
-
-
-def _presign_client(storage):
-    """The client that signs part URLs. On AWS it names the regional virtual-hosted endpoint
-    (https://<bucket>.s3.<region>.amazonaws.com), the origin the CSP's connect-src and the bucket's
-    CORS rule allow; boto3 would otherwise sign for the global host, which redirects and fails CORS."""
-    if storage.endpoint_url:
-        return _s3(storage)
-    region = storage.region_name or "us-east-1"
-    return boto3.client(
-        "s3",
-        region_name=region,
-        endpoint_url=f"https://s3.{region}.amazonaws.com",
-        aws_access_key_id=storage.access_key or None,
-        aws_secret_access_key=storage.secret_key or None,
-        config=Config(signature_version="s3v4", s3={"addressing_style": "virtual"}),
-    )
-
-
-def object_key(storage, name: str) -> str:
-    """The bucket key of a FileField name (the storage's location in front)."""
-    return storage._normalize_name(name)
 
 
 # -- permissions --------------------------------------------------------------------------------------
@@ -233,26 +197,10 @@ def upload_validate(*, kind: UploadKind, filename: str, content_type: str, size:
     return kind.types[extension][0]
 
 
-def safe_filename(filename: str) -> str:
-    """A file name safe in a key and a URL: ASCII letters, digits, dashes, dots; the extension kept."""
-    path = PurePosixPath(filename.replace("\\", "/")).name
-    stem, suffix = PurePosixPath(path).stem, PurePosixPath(path).suffix.lower()
-    stem = slugify(stem)[:80] or "file"
-    return get_valid_filename(f"{stem}{suffix}")
-
-
 def upload_name_for(*, kind: UploadKind, course: Course, lesson: Lesson | None, filename: str) -> str:
     """A fresh name nobody else can guess or collide with."""
     lesson_part = str(lesson.pk) if lesson else "new"
     return f"{kind.folder}/{course.slug}/{lesson_part}/{secrets.token_hex(8)}/{safe_filename(filename)}"
-
-
-def part_size_for(size: int) -> int:
-    """The configured part size, grown (whole MiB) when the file would need more than S3's 10,000 parts."""
-    part_size = max(settings.MEDIA_UPLOAD_PART_BYTES, S3_MIN_PART_BYTES)
-    if math.ceil(size / part_size) > S3_MAX_PARTS:
-        part_size = math.ceil(size / S3_MAX_PARTS / 1024**2) * 1024**2
-    return part_size
 
 
 # -- tokens -------------------------------------------------------------------------------------------
@@ -307,45 +255,6 @@ def _grant_for(*, user, token: str) -> UploadGrant:
 # -- multipart upload services ------------------------------------------------------------------------
 
 
-def _presigned_parts(storage, *, key: str, upload_id: str, numbers) -> list[dict]:
-    client = _presign_client(storage)
-    return [
-        {
-            "number": number,
-            "url": client.generate_presigned_url(
-                "upload_part",
-                Params={"Bucket": storage.bucket_name, "Key": key, "UploadId": upload_id, "PartNumber": number},
-                ExpiresIn=settings.MEDIA_UPLOAD_URL_EXPIRY_SECONDS,
-            ),
-        }
-        for number in numbers
-    ]
-
-
-def _uploaded_parts(storage, *, key: str, upload_id: str) -> list[dict]:
-    """S3's own list of received parts (number, size, ETag), every page of it."""
-    client = _s3(storage)
-    parts: list[dict] = []
-    marker = 0
-    while True:
-        try:
-            page = client.list_parts(
-                Bucket=storage.bucket_name, Key=key, UploadId=upload_id, PartNumberMarker=marker, MaxParts=1000
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"NoSuchUpload", "404"}:
-                raise UploadGone("This upload no longer exists; please start it again.") from error
-            raise
-        parts += [{"number": p["PartNumber"], "size": p["Size"], "etag": p["ETag"]} for p in page.get("Parts", [])]
-        if not page.get("IsTruncated"):
-            return parts
-        marker = int(page["NextPartNumberMarker"])
-
-
-def _part_count(grant_size: int, part_size: int) -> int:
-    return max(1, math.ceil(grant_size / part_size))
-
-
 def multipart_upload_start(
     *,
     user,
@@ -378,7 +287,7 @@ def multipart_upload_start(
         raise UploadRefused("Files are stored locally here: upload them with the form instead.")
     name = upload_name_for(kind=upload_kind, course=course, lesson=lesson, filename=filename)
     key = object_key(storage, name)
-    created = _s3(storage).create_multipart_upload(
+    created = s3_client(storage).create_multipart_upload(
         Bucket=storage.bucket_name,
         Key=key,
         ContentType=stored_type,
@@ -387,7 +296,7 @@ def multipart_upload_start(
     )
     upload_id = created["UploadId"]
     part_size = part_size_for(size)
-    part_count = _part_count(size, part_size)
+    part_count = parts_needed(size, part_size)
     grant = UploadGrant(
         user_id=user.pk,
         name=name,
@@ -404,7 +313,7 @@ def multipart_upload_start(
         "token": upload_token_sign(grant),
         "part_size": part_size,
         "part_count": part_count,
-        "parts": _presigned_parts(storage, key=key, upload_id=upload_id, numbers=range(1, part_count + 1)),
+        "parts": presigned_part_urls(storage, key=key, upload_id=upload_id, numbers=range(1, part_count + 1)),
     }
 
 
@@ -415,8 +324,8 @@ def multipart_upload_part_urls(*, user, token: str) -> dict:
     storage = upload_storage()
     key = object_key(storage, grant.name)
     part_size = part_size_for(grant.size)
-    part_count = _part_count(grant.size, part_size)
-    uploaded = _uploaded_parts(storage, key=key, upload_id=grant.upload_id)
+    part_count = parts_needed(grant.size, part_size)
+    uploaded = uploaded_parts(storage, key=key, upload_id=grant.upload_id)
     expected_sizes = {
         n: part_size if n < part_count else grant.size - part_size * (part_count - 1) for n in range(1, part_count + 1)
     }
@@ -430,7 +339,7 @@ def multipart_upload_part_urls(*, user, token: str) -> dict:
         "part_size": part_size,
         "part_count": part_count,
         "uploaded": [{"number": p["number"], "size": p["size"]} for p in complete_parts],
-        "parts": _presigned_parts(storage, key=key, upload_id=grant.upload_id, numbers=missing),
+        "parts": presigned_part_urls(storage, key=key, upload_id=grant.upload_id, numbers=missing),
     }
 
 
@@ -446,8 +355,8 @@ def multipart_upload_complete(*, user, token: str) -> dict:
     if status["parts"]:
         missing = [part["number"] for part in status["parts"]]
         raise UploadIncomplete(f"{len(missing)} part(s) of the file have not arrived yet.", missing)
-    etags = {part["number"]: part["etag"] for part in _uploaded_parts(storage, key=key, upload_id=grant.upload_id)}
-    _s3(storage).complete_multipart_upload(
+    etags = {part["number"]: part["etag"] for part in uploaded_parts(storage, key=key, upload_id=grant.upload_id)}
+    s3_client(storage).complete_multipart_upload(
         Bucket=storage.bucket_name,
         Key=key,
         UploadId=grant.upload_id,
@@ -462,7 +371,7 @@ def multipart_upload_abort(*, user, token: str) -> None:
     grant = _grant_for(user=user, token=token)
     storage = upload_storage()
     try:
-        _s3(storage).abort_multipart_upload(
+        s3_client(storage).abort_multipart_upload(
             Bucket=storage.bucket_name, Key=object_key(storage, grant.name), UploadId=grant.upload_id
         )
     except ClientError as error:
@@ -489,7 +398,7 @@ def upload_token_verify(*, user, token: str, kind: str, course_id: int | None, l
         raise UploadRefused("You cannot upload files to this course.")
     storage = upload_storage()
     try:
-        head = _s3(storage).head_object(Bucket=storage.bucket_name, Key=object_key(storage, grant.name))
+        head = s3_client(storage).head_object(Bucket=storage.bucket_name, Key=object_key(storage, grant.name))
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
             raise UploadRefused("The upload has not finished; wait for 100% before saving.") from error
@@ -520,7 +429,7 @@ def media_objects_retire_later(*, names: list[str]) -> None:
     names = sorted({name for name in names if name})
     if not names:
         return
-    from lessons.upload_tasks import media_objects_retire_task
+    from lessons.tasks import media_objects_retire_task
 
     transaction.on_commit(lambda: media_objects_retire_task.delay(names=names))
 
@@ -548,40 +457,6 @@ def media_objects_retire(*, names: list[str]) -> list[str]:
     return retired
 
 
-def cloudfront_client():
-    """A CloudFront client with the site's AWS credentials (AWS_ENDPOINT_URL_CLOUDFRONT may point it
-    elsewhere, as boto3 reads that variable itself)."""
-    return boto3.client(
-        "cloudfront",
-        aws_access_key_id=settings.AWS_ACCESS_KEY_ID or None,
-        aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY or None,
-        region_name="us-east-1",  # CloudFront is global; its API lives in us-east-1
-    )
-
-
-def cdn_paths_invalidate(*, paths: list[str]) -> list[str]:
-    """Ask CloudFront to drop cached copies of these paths, in batches. Does nothing without
-    CDN_DISTRIBUTION_ID. Returns the invalidation ids."""
-    distribution_id = settings.CDN_DISTRIBUTION_ID
-    if not distribution_id or not paths:
-        return []
-    client = cloudfront_client()
-    ids = []
-    for start in range(0, len(paths), CDN_INVALIDATION_BATCH):
-        batch = paths[start : start + CDN_INVALIDATION_BATCH]
-        response = client.create_invalidation(
-            DistributionId=distribution_id,
-            InvalidationBatch={
-                "Paths": {"Quantity": len(batch), "Items": batch},
-                # Unique per request: CloudFront treats a repeated reference as the same invalidation.
-                "CallerReference": f"bds-{uuid.uuid4().hex}",
-            },
-        )
-        ids.append(response["Invalidation"]["Id"])
-    logger.info("CDN invalidation %s for %s path(s)", ", ".join(ids), len(paths))
-    return ids
-
-
 def media_orphans_clean(*, now: datetime | None = None) -> dict:
     """Remove what was uploaded but never attached, older than MEDIA_ORPHAN_UPLOAD_MAX_AGE_SECONDS:
     multipart uploads never completed (aborted, freeing their parts) and finished objects under
@@ -592,7 +467,7 @@ def media_orphans_clean(*, now: datetime | None = None) -> dict:
         return {"aborted": 0, "deleted": 0}
     now = now or datetime.now(UTC)
     cutoff = now - timedelta(seconds=settings.MEDIA_ORPHAN_UPLOAD_MAX_AGE_SECONDS)
-    client = _s3(storage)
+    client = s3_client(storage)
     bucket = storage.bucket_name
     prefixes = [object_key(storage, f"{kind.folder}/") for kind in UPLOAD_KINDS.values()]
     aborted = 0

@@ -8,9 +8,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.files.base import ContentFile
 
+from core import direct_upload
 from lessons import uploads
 from lessons.models import Material
-from lessons.upload_tasks import media_objects_retire_task, media_orphans_clean_task
+from lessons.tasks import media_objects_retire_task, media_orphans_clean_task
 from tests.media.conftest import ACCESS_KEY, BUCKET, SECRET_KEY, boto_client, put
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_a_file_still_named_by_a_row_is_kept(s3_storage, s3, cloudfront, ians_le
 
 def test_no_invalidation_without_a_distribution(s3_storage, s3, settings, monkeypatch):
     settings.CDN_DISTRIBUTION_ID = ""
-    monkeypatch.setattr(uploads, "cloudfront_client", lambda: pytest.fail("CloudFront must not be called"))
+    monkeypatch.setattr(direct_upload, "cloudfront_client", lambda: pytest.fail("CloudFront must not be called"))
     name = stored(s3_storage, "videos/c/1/dd44/a.mp4")
     assert uploads.media_objects_retire(names=[name]) == [name]
     assert bucket_keys(s3) == []
@@ -104,7 +105,7 @@ def test_no_invalidation_without_a_distribution(s3_storage, s3, settings, monkey
 
 def test_invalidations_are_batched_with_unique_references(cloudfront, monkeypatch):
     sent = []
-    client = uploads.cloudfront_client()
+    client = direct_upload.cloudfront_client()
     original = client.create_invalidation
 
     def recording(**kwargs):
@@ -112,7 +113,7 @@ def test_invalidations_are_batched_with_unique_references(cloudfront, monkeypatc
         return original(**kwargs)
 
     monkeypatch.setattr(client, "create_invalidation", recording)
-    monkeypatch.setattr(uploads, "cloudfront_client", lambda: client)
+    monkeypatch.setattr(direct_upload, "cloudfront_client", lambda: client)
     paths = [f"/private/videos/c/{n}.mp4" for n in range(2500)]
 
     ids = uploads.cdn_paths_invalidate(paths=paths)

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from core import direct_upload
 from lessons import uploads
 from tests.media.conftest import BUCKET, MiB, put
 
@@ -223,7 +224,7 @@ def test_on_aws_part_urls_name_the_regional_bucket_host_the_csp_allows(settings)
         signature_version="s3v4",
         location="private",
     )
-    [part] = uploads._presigned_parts(storage, key="private/videos/x.mp4", upload_id="u1", numbers=[1])
+    [part] = direct_upload.presigned_part_urls(storage, key="private/videos/x.mp4", upload_id="u1", numbers=[1])
     url = urlsplit(part["url"])
     assert f"{url.scheme}://{url.netloc}" == "https://bds-media.s3.eu-west-1.amazonaws.com"
     assert url.path == "/private/videos/x.mp4"
