@@ -35,7 +35,7 @@ from django.utils.formats import date_format
 from core.mail import email_send
 from courses.models import Course
 from enrollments.models import Enrollment
-from enrollments.student_cache import student_cache_bump
+from enrollments.services import enrollment_complete
 from lessons.models import (
     Certificate,
     ExamAttempt,
@@ -449,12 +449,9 @@ def course_completion_check(*, user, course: Course) -> bool:
     if enrollment is None or not course_completion_status(enrollment=enrollment).complete:
         return False
     if enrollment.status == Enrollment.Status.ACTIVE:
-        # enrollments has no completion service yet; this is the one state change lessons makes,
-        # guarded on the current state so it never resurrects a refunded or revoked enrollment.
-        Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
-            status=Enrollment.Status.COMPLETED, completed_at=timezone.now()
-        )
-        student_cache_bump(user.pk)  # .update() sends no signal: the dashboard must show "Completed"
+        # Under the row lock, and only from active: a refunded or revoked enrollment stays ended.
+        # Its save bumps the student's cache (enrollments/student_cache.py): the dashboard shows "Completed".
+        enrollment_complete(enrollment=enrollment)
     certificate_issue_later(enrollment_id=enrollment.pk)
     return True
 
