@@ -55,7 +55,7 @@ def test_management_command_processes_unprocessed_videos(lessons, real_video):
 
 
 def test_skipped_with_a_log_line_when_ffmpeg_is_absent(lessons, monkeypatch, caplog):
-    monkeypatch.setattr(services.shutil, "which", lambda name: None)
+    monkeypatch.setattr(services.video.shutil, "which", lambda name: None)
     assert services.lesson_video_process(lesson_id=lessons["classes"].pk) is False
     assert "ffprobe/ffmpeg not installed" in caplog.text
     assert Lesson.objects.get(pk=lessons["classes"].pk).duration_seconds == 600

@@ -1,0 +1,178 @@
+"""Practice exams: drawing questions, timed attempts, grading, readiness."""
+
+import logging
+import secrets
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from lessons.models import (
+    ExamAttempt,
+    ExamAttemptQuestion,
+    ExamChoice,
+    ExamQuestion,
+    KnowledgeArea,
+    PracticeExam,
+)
+from lessons.services.completion import course_completion_check
+
+logger = logging.getLogger(__name__)
+
+# -- practice exams ---------------------------------------------------------------------------------
+
+
+class ExamUnavailable(Exception):
+    """The exam cannot start (no active questions in the bank)."""
+
+
+def exam_questions_draw(*, count: int) -> list[ExamQuestion]:
+    """`count` active bank questions (all of them if the bank is smaller), spread over the knowledge
+    areas in proportion to the bank (largest remainder), in random order."""
+    by_area: dict[str, list[int]] = defaultdict(list)
+    for pk, area in ExamQuestion.objects.active().values_list("pk", "area"):
+        by_area[area].append(pk)
+    bank_size = sum(len(ids) for ids in by_area.values())
+    randomizer = secrets.SystemRandom()
+    if bank_size <= count:
+        chosen = [pk for ids in by_area.values() for pk in ids]
+    else:
+        quotas = {area: count * len(ids) / bank_size for area, ids in by_area.items()}
+        allotted = {area: int(quota) for area, quota in quotas.items()}
+        leftovers = sorted(quotas, key=lambda area: quotas[area] - allotted[area], reverse=True)
+        for area in leftovers[: count - sum(allotted.values())]:
+            allotted[area] += 1
+        chosen = [pk for area, ids in by_area.items() for pk in randomizer.sample(ids, allotted[area])]
+    randomizer.shuffle(chosen)
+    questions = ExamQuestion.objects.in_bulk(chosen)
+    return [questions[pk] for pk in chosen]
+
+
+def exam_attempt_start(*, user, exam: PracticeExam) -> ExamAttempt:
+    """The user's attempt in progress, or a new one with freshly drawn questions and a deadline of
+    started + the exam's time limit. An expired attempt in progress is submitted first.
+    Raises ExamUnavailable when the bank has no active question."""
+    open_attempt = ExamAttempt.objects.open().filter(user=user, exam=exam).first()
+    if open_attempt is not None:
+        if not open_attempt.is_past_deadline():
+            return open_attempt
+        exam_attempt_submit(attempt=open_attempt)
+    questions = exam_questions_draw(count=exam.question_count)
+    if not questions:
+        logger.error("practice exam %s cannot start: the question bank is empty", exam.pk)
+        raise ExamUnavailable("The question bank is empty.")
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            attempt = ExamAttempt.objects.create(
+                user=user,
+                exam=exam,
+                started_at=now,
+                deadline=now + timedelta(minutes=exam.time_limit_minutes),
+                question_count=len(questions),
+            )
+            ExamAttemptQuestion.objects.bulk_create(
+                ExamAttemptQuestion(attempt=attempt, question=question, order=number)
+                for number, question in enumerate(questions, start=1)
+            )
+    except IntegrityError:
+        # A double click started one a moment ago (one open attempt per user and exam).
+        return ExamAttempt.objects.open().get(user=user, exam=exam)
+    logger.info("exam attempt %s started by user %s (%s questions)", attempt.pk, user.pk, len(questions))
+    return attempt
+
+
+def exam_attempt_items(attempt: ExamAttempt):
+    return attempt.items.select_related("question", "chosen").prefetch_related(
+        Prefetch("question__choices", queryset=ExamChoice.objects.order_by("label"))
+    )
+
+
+def exam_answers_save(*, attempt: ExamAttempt, answers: dict[int, int], now=None) -> bool:
+    """Record answers (attempt item id → choice id) while time remains. Returns False, and accepts
+    nothing, once the deadline has passed or the attempt was submitted: the clock is the server's."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        attempt = ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.is_submitted or attempt.is_past_deadline(now):
+            return False
+        items = {item.pk: item for item in attempt.items.select_related("question")}
+        valid = set(
+            ExamChoice.objects.filter(question__in=[item.question_id for item in items.values()]).values_list(
+                "pk", "question_id"
+            )
+        )
+        changed = []
+        for item_id, choice_id in answers.items():
+            item = items.get(item_id)
+            if item is None or (choice_id, item.question_id) not in valid or item.chosen_id == choice_id:
+                continue
+            item.chosen_id, item.answered_at = choice_id, now
+            changed.append(item)
+        ExamAttemptQuestion.objects.bulk_update(changed, ["chosen", "answered_at"])
+    return True
+
+
+def exam_attempt_submit(*, attempt: ExamAttempt, answers: dict[int, int] | None = None, now=None) -> ExamAttempt:
+    """Grade an attempt (idempotent: a submitted attempt is returned unchanged).
+
+    Answers sent with the submission count only before the deadline; after it the attempt is
+    graded on what was saved in time. Passing may complete the course.
+    """
+    now = now or timezone.now()
+    if answers:
+        exam_answers_save(attempt=attempt, answers=answers, now=now)
+    with transaction.atomic():
+        attempt = ExamAttempt.objects.select_for_update().select_related("exam").get(pk=attempt.pk)
+        if attempt.is_submitted:
+            return attempt
+        tally: dict[str, list[int]] = {area: [0, 0] for area, _ in KnowledgeArea.choices}
+        for item in attempt.items.select_related("question", "chosen"):
+            tally[item.question.area][1] += 1
+            tally[item.question.area][0] += item.is_correct
+        correct = sum(right for right, _ in tally.values())
+        total = sum(count for _, count in tally.values())
+        attempt.correct_count, attempt.question_count = correct, total
+        attempt.score_percent = 100 * correct // total if total else 0
+        # Pass mark compared exactly (42/60 = 70% passes, 41/60 does not), not on the rounded score.
+        attempt.passed = bool(total) and 100 * correct >= attempt.exam.pass_percent * total
+        attempt.results_by_area = {
+            area: {"correct": right, "total": count, "percent": round(100 * right / count)}
+            for area, (right, count) in tally.items()
+            if count
+        }
+        attempt.submitted_at = min(now, attempt.deadline)
+        attempt.save(
+            update_fields=[
+                "correct_count",
+                "question_count",
+                "score_percent",
+                "passed",
+                "results_by_area",
+                "submitted_at",
+            ]
+        )
+    logger.info("exam attempt %s submitted: %s/%s passed=%s", attempt.pk, correct, total, attempt.passed)
+    if attempt.passed:
+        course_completion_check(user=attempt.user, course=attempt.exam.course)
+    return attempt
+
+
+def exam_attempt_expire_if_due(*, attempt: ExamAttempt) -> ExamAttempt:
+    """Submit an attempt whose time ran out (called whenever one is looked at)."""
+    if not attempt.is_submitted and attempt.is_past_deadline():
+        return exam_attempt_submit(attempt=attempt)
+    return attempt
+
+
+def exam_ready_to_book(*, user, exam: PracticeExam) -> bool:
+    """ "Ready to book your FAA test": the last `ready_streak` attempts all passed at ready_percent or more."""
+    recent = list(
+        ExamAttempt.objects.submitted()
+        .filter(user=user, exam=exam)
+        .order_by("-submitted_at")
+        .values_list("passed", "score_percent")[: exam.ready_streak]
+    )
+    return len(recent) == exam.ready_streak and all(passed and score >= exam.ready_percent for passed, score in recent)
