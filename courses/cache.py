@@ -9,7 +9,9 @@ explains tokens).
   One token for all of them: edits are rare next to page views, and the fragment caches above
   keep the re-render after an edit cheap.
 
-The bumps are wired to model signals in courses/receivers.py: cache invalidation is plumbing that
+The bumps are wired to model signals: courses/receivers.py for courses' own models, and each
+higher app's receivers.py for its own (lessons: lessons, materials, quizzes; flights: sessions and
+bookings), since courses does not know them (docs/ARCHITECTURE.md, "Caching"). Cache invalidation is plumbing that
 must follow every write (admin, shell, services, fixtures), which is what signals are for; no
 business rule lives there.
 """

@@ -1,6 +1,6 @@
 """Enrollment workflows: the only code that changes an Enrollment's status.
 
-Every transition is one-directional (DESIGN.md, "Domain"): pending → active → completed, and
+Every transition is one-directional: pending → active → completed, and
 active/completed → refunded or revoked. A call that would move a record backwards, or repeat a
 transition already made, changes nothing and returns the enrollment as it is, so a late or
 duplicated payment event can never undo what happened after it. Re-activating a refunded or

@@ -91,7 +91,7 @@ class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
         return lesson.duration_label
 
     def view_on_site(self, lesson):
-        # The learning player's path (DESIGN.md URL map); preview lessons play there without enrolling.
+        # The learning player's path (the URL map in bds/urls.py); preview lessons play there without enrolling.
         return f"/learn/{lesson.section.course.slug}/{lesson.slug}/"
 
     def get_queryset(self, request):

@@ -1,5 +1,5 @@
 """The Enroll box on a course page. It lives here, not in courses, because an enrollment
-depends on a course and never the other way round (DESIGN.md, "Which app may use which")."""
+depends on a course and never the other way round (docs/ARCHITECTURE.md, "The dependency rule")."""
 
 from django import template
 
