@@ -10,7 +10,6 @@ With DEBUG off the process refuses to start while a production secret is missing
 variable, instead of silently running on a development value.
 """
 
-import os
 import secrets
 import sys
 import warnings
@@ -22,41 +21,9 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from bds.env import env, envbool, envfloat, envint, envlist
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-# -- tiny typed helpers (healthchecks-style) ------------------------------------------------------
-
-
-def env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default).strip()
-
-
-def envbool(name: str, default: str) -> bool:
-    value = env(name, default).lower()
-    if value in {"1", "true", "yes", "on"}:
-        return True
-    if value in {"0", "false", "no", "off", ""}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
-
-
-def envint(name: str, default: str) -> int:
-    try:
-        return int(env(name, default))
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name} must be a whole number.") from error
-
-
-def envfloat(name: str, default: str) -> float:
-    try:
-        return float(env(name, default))
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{name} must be a number.") from error
-
-
-def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DEBUG = envbool("DEBUG", "true")
