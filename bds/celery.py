@@ -14,5 +14,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bds.settings")
 app = Celery("bds")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Each installed app's tasks.py, and the project's own (bds is not an installed app, so name it).
+# Task modules not called tasks.py are named here, once: a CELERY_IMPORTS list in settings was
+# assigned twice and the second assignment silently dropped the media clean-up from real workers.
+# tests/jobs/test_task_registration.py loads the app as a worker does and checks nothing is missing.
 app.autodiscover_tasks()
 app.autodiscover_tasks(["bds"])
+app.autodiscover_tasks(["lessons"], related_name="upload_tasks")
+app.autodiscover_tasks(["bds"], related_name="admin_dashboard")

@@ -473,8 +473,6 @@ MEDIA_UPLOAD_TOKEN_MAX_AGE_SECONDS = 20 * 3600
 # ...and unfinished uploads (and finished ones no row names) older than this are removed by the
 # hourly job below; it exceeds the token's age so a key is never deleted while still savable.
 MEDIA_ORPHAN_UPLOAD_MAX_AGE_SECONDS = 24 * 3600
-# The pipeline's jobs live in lessons/upload_tasks.py, which autodiscovery (tasks.py only) would miss.
-CELERY_IMPORTS = [*globals().get("CELERY_IMPORTS", []), "lessons.upload_tasks"]
 CELERY_BEAT_SCHEDULE["media-orphan-uploads-clean"] = {
     "task": "lessons.upload_tasks.media_orphans_clean_task",
     "schedule": 3600.0,
@@ -635,8 +633,7 @@ CELERY_BEAT_SCHEDULE["flights-send-reminders"] = {"task": "flights.tasks.flight_
 from celery.schedules import crontab as _admin_crontab  # noqa: E402 - kept inside this block for merging
 
 # The dashboard's numbers are recomputed on this schedule and cached for CACHE_TTL_SECONDS, so the
-# admin index never waits for the aggregates; the worker imports the module that holds the task.
-CELERY_IMPORTS = ["bds.admin_dashboard"]
+# admin index never waits for the aggregates (the task is found by bds/celery.py's autodiscovery).
 CELERY_BEAT_SCHEDULE["admin-dashboard-refresh"] = {
     "task": "bds.admin_dashboard.dashboard_refresh_task",
     "schedule": float(max(60, CACHE_TTL_SECONDS // 2)),

@@ -1,7 +1,7 @@
 """Background jobs of the direct-upload pipeline; each only calls a service in lessons/uploads.py.
 
-Not named tasks.py (that module belongs to the learning jobs), so settings list it in CELERY_IMPORTS
-for the worker to register these tasks.
+Not named tasks.py (that module belongs to the learning jobs), so bds/celery.py names it for
+autodiscovery, for the worker to register these tasks.
 """
 
 from botocore.exceptions import BotoCoreError, ClientError
