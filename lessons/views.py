@@ -24,6 +24,7 @@ from bds.lib.storage import STORAGE_ERRORS, private_media_token_read, private_st
 from courses.cache import course_cache_version
 from courses.models import Course
 from lessons import services
+from lessons.forms import LessonProgressForm
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 
 logger = logging.getLogger(__name__)
@@ -141,13 +142,15 @@ def lesson_progress(request, course_slug, lesson_slug):
     lesson = _lesson(course, lesson_slug)
     if not unlocked:
         return JsonResponse({"error": "Enroll in this course to save your progress."}, status=403)
-    try:
-        position = int(float(request.POST.get("position_seconds", "0")))
-    except ValueError:
-        return JsonResponse({"error": "position_seconds must be a number."}, status=400)
+    form = LessonProgressForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": "position_seconds must be a finite number of seconds."}, status=400)
     completed = request.POST.get("completed") in {"1", "true", "on"}
     progress = services.lesson_progress_save(
-        user=request.user, lesson=lesson, position_seconds=position, completed=completed
+        user=request.user,
+        lesson=lesson,
+        position_seconds=int(form.cleaned_data["position_seconds"] or 0),
+        completed=completed,
     )
     # A fresh signed URL, so the player can recover when the page outlives the one it was given.
     video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
