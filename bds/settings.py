@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bds.lib.private_responses.PrivateForSignedInUsersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AdminRequiresMFAMiddleware",  # accounts: staff and instructors set up MFA first
     "django.contrib.messages.middleware.MessageMiddleware",
