@@ -507,6 +507,9 @@ STRIPE_WEBHOOK_BODY_SECONDS = 5
 # Safety nets: failed webhook processing is retried, and payments no webhook settled are re-read.
 CELERY_BEAT_SCHEDULE["payments-stripe-events-retry"] = {"task": "payments.tasks.stripe_events_retry", "schedule": 600}
 CELERY_BEAT_SCHEDULE["payments-reconcile"] = {"task": "payments.tasks.payments_reconcile", "schedule": 900}
+# An unpaid checkout holds its coupon redemption this long; then the same job cancels it and frees
+# the redemption for a student who pays (Stripe's own card form times out well before this).
+PAYMENTS_COUPON_HOLD_SECONDS = 3600
 
 # -- API tokens (JWT) -----------------------------------------------------------------------------
 

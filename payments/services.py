@@ -39,6 +39,16 @@ class CheckoutError(Exception):
     """A checkout cannot start; the message is meant for the student."""
 
 
+class CouponUsedUp(CheckoutError):
+    """Every redemption of the coupon is taken (by paid checkouts and open ones holding theirs)."""
+
+    def __init__(self, coupon: Coupon):
+        super().__init__(
+            f"Sorry, the coupon {coupon.code.upper()} has just been used up by other students. "
+            "Your checkout was not changed; you can continue at the regular price."
+        )
+
+
 class PaymentProviderUnavailable(CheckoutError):
     """Stripe did not answer in time; nothing was charged and the student may try again."""
 
@@ -93,9 +103,11 @@ def checkout_amount(*, course: Course, coupon: Coupon | None) -> int:
 
 def coupon_find(*, code: str, course: Course) -> Coupon:
     """The coupon for `code` (any case) if it can be used on `course` now, else CheckoutError."""
-    coupon = Coupon.objects.redeemable_for(course).filter(code__iexact=code.strip()).first()
+    coupon = Coupon.objects.valid_for(course).filter(code__iexact=code.strip()).first()
     if coupon is None:
         raise CheckoutError("That coupon code is not valid for this course (or it has expired).")
+    if coupon.is_used_up:
+        raise CouponUsedUp(coupon)
     return coupon
 
 
@@ -121,6 +133,7 @@ def checkout_start(*, user, course: Course, coupon_code: str | None = None) -> P
     currency = course.currency.lower()
 
     replaced_intent_id = None
+    carried_over = False
     try:
         with transaction.atomic():
             enrollment = enrollment_services.enrollment_reserve(user=user, course=course)
@@ -144,12 +157,26 @@ def checkout_start(*, user, course: Course, coupon_code: str | None = None) -> P
                     logger.info("checkout reused payment=%s user=%s course=%s", current.pk, user.pk, course.pk)
                     return current
                 replaced_intent_id = current.stripe_payment_intent_id
+                # The same coupon again (a new price, an abandoned start): the new checkout takes
+                # over the redemption the old one held rather than competing for another.
+                if coupon is not None and current.coupon_reserved and current.coupon_id == coupon.pk:
+                    current.coupon_reserved, carried_over = False, True
+                else:
+                    _coupon_release(current)
                 current.status = Payment.Status.CANCELED
                 current.failure_message = "Replaced by a new checkout."
-                current.save(update_fields=["status", "failure_message", "updated_at"])
+                current.save(update_fields=["status", "failure_message", "coupon_reserved", "updated_at"])
                 logger.info("checkout replaced payment=%s user=%s course=%s", current.pk, user.pk, course.pk)
+            if coupon is not None and not carried_over and not _coupon_reserve(coupon=coupon):
+                raise CouponUsedUp(coupon)  # rolls back the whole transaction: an old checkout stays as it was
             payment = Payment.objects.create(
-                user=user, course=course, enrollment=enrollment, amount=amount, currency=currency, coupon=coupon
+                user=user,
+                course=course,
+                enrollment=enrollment,
+                amount=amount,
+                currency=currency,
+                coupon=coupon,
+                coupon_reserved=coupon is not None,
             )
             logger.info(
                 "checkout started payment=%s user=%s course=%s amount=%s currency=%s coupon=%s",
@@ -190,12 +217,14 @@ def checkout_start(*, user, course: Course, coupon_code: str | None = None) -> P
             idempotency_key=f"bds-payment-{payment.pk}-create",
         )
     except stripe.StripeError as error:
-        # Nothing was charged. The Payment must not stay open without a PaymentIntent.
-        Payment.objects.filter(pk=payment.pk).update(
-            status=Payment.Status.CANCELED,
-            failure_message="Stripe could not be reached to start the payment.",
-            updated_at=timezone.now(),
-        )
+        # Nothing was charged. The Payment must not stay open without a PaymentIntent, nor keep a
+        # coupon redemption another student could use.
+        with transaction.atomic():
+            failed = Payment.objects.select_for_update().get(pk=payment.pk)
+            failed.status = Payment.Status.CANCELED
+            failed.failure_message = "Stripe could not be reached to start the payment."
+            _coupon_release(failed)
+            failed.save(update_fields=["status", "failure_message", "coupon_reserved", "updated_at"])
         unreachable = isinstance(error, (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError))
         (logger.warning if unreachable else logger.error)(
             "checkout failed at Stripe payment=%s user=%s course=%s amount=%s error=%s: %s",
@@ -298,6 +327,52 @@ def payment_intent_refresh(*, payment: Payment) -> Payment:
 
 
 # -- events ---------------------------------------------------------------------------------------
+
+
+def _is_amount(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _refund_problem(refund) -> str | None:
+    if not isinstance(refund, dict) or not isinstance(refund.get("id"), str) or not refund["id"]:
+        return "a refund without an id"
+    if not _is_amount(refund.get("amount")):
+        return f"refund {refund['id'][:60]} without a valid amount"
+    return None
+
+
+def stripe_event_payload_problem(payload) -> str | None:
+    """What makes a signed body unusable as an event, or None. Checked before anything is stored:
+    a body we could never process must get a 400 (Stripe stops), not a stored event whose retries
+    fail forever or a 500 that Stripe repeats for three days."""
+    if not isinstance(payload, dict):
+        return "the body is not a JSON object"
+    event_id, event_type = payload.get("id"), payload.get("type")
+    if (
+        not isinstance(event_id, str)
+        or not 0 < len(event_id) <= StripeEvent._meta.get_field("stripe_event_id").max_length
+    ):
+        return "the event id is missing or too long"
+    if not isinstance(event_type, str) or not 0 < len(event_type) <= StripeEvent._meta.get_field("type").max_length:
+        return "the event type is missing or too long"
+    data = payload.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        return "data.object is missing or not an object"
+    if event_type not in EVENT_HANDLERS:
+        return None  # stored and acknowledged, never processed
+    event_object = data["object"]
+    if not isinstance(event_object.get("id"), str) or not event_object["id"]:
+        return "data.object has no id"
+    if event_type.startswith("refund."):
+        return _refund_problem(event_object)
+    if event_type == "charge.refunded":
+        refunds = (event_object.get("refunds") or {}) if isinstance(event_object.get("refunds"), dict | None) else None
+        if refunds is None or not isinstance(refunds.get("data", []), list):
+            return "charge.refunds is malformed"
+        return next(filter(None, map(_refund_problem, refunds.get("data", []))), None)
+    if event_type.startswith("payment_intent.") and not isinstance(event_object.get("metadata") or {}, dict):
+        return "payment_intent.metadata is malformed"
+    return None
 
 
 def stripe_event_record(*, payload: dict) -> tuple[StripeEvent, bool]:
@@ -431,22 +506,76 @@ def _receipt_number(payment: Payment) -> str:
     return f"BDS-{timezone.localtime():%Y%m%d}-{payment.pk:06d}"
 
 
-def _coupon_count(payment: Payment) -> None:
-    """Count the coupon once for this succeeded payment, never beyond its maximum.
+# -- coupons: a redemption is reserved when the checkout opens ------------------------------------
+#
+# Coupon.times_redeemed counts the payments that hold a redemption: open checkouts and paid ones.
+# Taking one is a single conditional UPDATE (the row lock makes concurrent checkouts queue, and the
+# loser's WHERE no longer matches), so a coupon never goes beyond max_redemptions, which the
+# database also enforces (payments_coupon_redemptions_within_max). An unpaid checkout gives its
+# redemption back when it is cancelled, replaced, or abandoned for PAYMENTS_COUPON_HOLD_SECONDS.
 
-    One conditional UPDATE, so concurrent successes cannot both take the last redemption.
-    """
-    if payment.coupon_id is None or payment.coupon_counted:
-        return
-    counted = (
-        Coupon.objects.filter(pk=payment.coupon_id)
+
+def _coupon_reserve(*, coupon: Coupon) -> bool:
+    """Take one redemption of `coupon`; False when none is left."""
+    return bool(
+        Coupon.objects.filter(pk=coupon.pk)
         .filter(Q(max_redemptions__isnull=True) | Q(times_redeemed__lt=F("max_redemptions")))
         .update(times_redeemed=F("times_redeemed") + 1)
     )
-    payment.coupon_counted = bool(counted)
-    if not counted:
-        # The student was charged the discounted price already; honour it, tell the operator.
-        logger.warning("coupon exhausted at success coupon=%s payment=%s", payment.coupon_id, payment.pk)
+
+
+def _coupon_release(payment: Payment) -> None:
+    """Give back the redemption an unpaid checkout holds (the caller saves `coupon_reserved`)."""
+    if not payment.coupon_reserved:
+        return
+    Coupon.objects.filter(pk=payment.coupon_id, times_redeemed__gt=0).update(times_redeemed=F("times_redeemed") - 1)
+    payment.coupon_reserved = False
+    logger.info("coupon released coupon=%s payment=%s", payment.coupon_id, payment.pk)
+
+
+def _coupon_hold_at_success(payment: Payment) -> None:
+    """A payment that succeeds keeps its redemption. One that holds none (its checkout was cancelled
+    while the student paid in another tab, or it predates reservations) takes one if any is left;
+    if none is, the money has arrived at the discounted price already: honoured, and logged."""
+    if payment.coupon_id is None or payment.coupon_reserved:
+        return
+    payment.coupon_reserved = _coupon_reserve(coupon=payment.coupon)
+    if not payment.coupon_reserved:
+        logger.warning("coupon over its limit at success coupon=%s payment=%s", payment.coupon_id, payment.pk)
+
+
+def checkouts_abandoned_release(*, older_than: timedelta | None = None) -> int:
+    """Cancel unpaid checkouts that have held a coupon redemption for longer than the hold, so the
+    redemption goes to a student who pays. A PaymentIntent Stripe will not cancel (paid or processing
+    meanwhile) is left for the webhook and `payments_reconcile_open`. Returns how many were released."""
+    cutoff = timezone.now() - (older_than or timedelta(seconds=settings.PAYMENTS_COUPON_HOLD_SECONDS))
+    candidates = Payment.objects.filter(
+        coupon_reserved=True,
+        status__in=[Payment.Status.REQUIRES_PAYMENT, Payment.Status.FAILED],
+        updated_at__lt=cutoff,
+    ).order_by("updated_at")
+    released = 0
+    for candidate in candidates[:200]:
+        intent_id = candidate.stripe_payment_intent_id or ""
+        if intent_id and not intent_id.startswith(OFFLINE_PREFIX) and not is_offline():
+            stripe_configure()
+            try:
+                stripe.PaymentIntent.cancel(intent_id, idempotency_key=f"bds-payment-{candidate.pk}-abandon")
+            except stripe.StripeError as error:
+                logger.info("abandoned checkout kept payment=%s error=%s", candidate.pk, error.__class__.__name__)
+                continue
+        with transaction.atomic():
+            payment = Payment.objects.select_for_update().get(pk=candidate.pk)
+            if payment.status not in (Payment.Status.REQUIRES_PAYMENT, Payment.Status.FAILED):
+                continue
+            payment.status = Payment.Status.CANCELED
+            payment.failure_message = "This checkout expired unpaid. Press Enroll to start a new one."
+            _coupon_release(payment)
+            payment.save(update_fields=["status", "failure_message", "coupon_reserved", "updated_at"])
+            released += 1
+    if released:
+        logger.info("abandoned checkouts released count=%s", released)
+    return released
 
 
 def _payment_succeed(*, payment: Payment, charge_id: str, last4: str, brand: str) -> None:
@@ -459,7 +588,7 @@ def _payment_succeed(*, payment: Payment, charge_id: str, last4: str, brand: str
     payment.card_brand = brand[:20]
     payment.failure_message = ""
     payment.receipt_number = payment.receipt_number or _receipt_number(payment)
-    _coupon_count(payment)
+    _coupon_hold_at_success(payment)
     enrollment = enrollment_services.enrollment_activate(
         user=payment.user, course=payment.course, reason=f"payment {payment.pk}"
     )
@@ -552,7 +681,8 @@ def _intent_canceled_apply(facts: IntentFacts) -> None:
         return
     if payment.status in Payment.OPEN_STATUSES:
         payment.status = Payment.Status.CANCELED
-        payment.save(update_fields=["status", "updated_at"])
+        _coupon_release(payment)
+        payment.save(update_fields=["status", "coupon_reserved", "updated_at"])
         logger.info("payment canceled payment=%s intent=%s", payment.pk, facts.intent_id)
 
 
@@ -586,6 +716,8 @@ def _refunds_fetch(event_object: dict) -> RefundFacts:
 
 
 _REFUND_STATUSES = {choice.value for choice in Refund.Status}
+# A staff refund's row before Stripe has given it an id (payment_refund, step 1).
+PENDING_REFUND_PREFIX = "pending_"
 
 
 def _refunds_apply(
@@ -660,30 +792,59 @@ def _refunds_apply(
     return payment
 
 
+def _refund_headroom(payment: Payment) -> int:
+    """What may still be refunded: the amount less every refund that succeeded or is under way
+    (a pending row reserved by a staff refund whose Stripe call has not answered yet included)."""
+    committed = (
+        payment.refunds.filter(status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+    return max(0, payment.amount - max(committed, payment.amount_refunded))
+
+
 def payment_refund(
     *, payment: Payment, amount: int, reason: str, requested_by, idempotency_key: str | None = None
 ) -> Refund:
     """Refund `amount` (minor units) of a paid payment through Stripe and record who asked.
 
-    The Stripe call carries an Idempotency-Key (by default derived from the payment, the amount
-    already refunded and this amount), so a double-submitted form cannot refund twice. A refund
-    that brings the total to the full amount ends the enrollment (which frees flight seats via
+    Three steps, so that concurrent refunds can never exceed the payment and no row lock is held
+    while Stripe answers: (1) with the Payment row locked, check the headroom and reserve it with a
+    pending Refund row; (2) call Stripe; (3) with the row locked again, record Stripe's answer (or
+    release the reservation if Stripe refused). The Stripe call carries an Idempotency-Key (by
+    default derived from the payment, the amount already refunded and this amount), so a
+    double-submitted form finds the first request's row instead of refunding twice. A refund that
+    brings the total to the full amount ends the enrollment (which frees flight seats via
     `enrollment_revoked`). The refund webhook later reconciles the same refund by its id.
     """
-    payment = Payment.objects.get(pk=payment.pk)
-    if payment.status not in (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED):
-        raise RefundError(f"A payment that is {payment.get_status_display().lower()} cannot be refunded here.")
-    if amount <= 0 or amount > payment.refundable_amount:
-        raise RefundError(
-            f"The amount must be between {money_label(1, payment.currency)} and "
-            f"{money_label(payment.refundable_amount, payment.currency)}."
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        key = idempotency_key or f"bds-refund-{payment.pk}-{payment.amount_refunded}-{amount}"
+        already = Refund.objects.filter(idempotency_key=key).first()
+        if already is not None:
+            # The same request again (a double-submitted form): Stripe would answer with the same refund.
+            logger.info("refund request repeated payment=%s refund=%s", payment.pk, already.stripe_refund_id)
+            return already
+        if payment.status not in (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED):
+            raise RefundError(f"A payment that is {payment.get_status_display().lower()} cannot be refunded here.")
+        headroom = _refund_headroom(payment)
+        if amount <= 0 or amount > headroom:
+            raise RefundError(
+                f"The amount must be between {money_label(1, payment.currency)} and "
+                f"{money_label(headroom, payment.currency)}."
+                if headroom
+                else "Nothing is left to refund on this payment (other refunds may still be under way)."
+            )
+        reservation = Refund.objects.create(
+            payment=payment,
+            amount=amount,
+            stripe_refund_id=f"{PENDING_REFUND_PREFIX}{secrets.token_hex(12)}",
+            status=Refund.Status.PENDING,
+            requested_by=requested_by,
+            idempotency_key=key,
+            reason=reason[:300],
         )
-    key = idempotency_key or f"bds-refund-{payment.pk}-{payment.amount_refunded}-{amount}"
-    already = Refund.objects.filter(idempotency_key=key).first()
-    if already is not None:
-        # The same request again (a double-submitted form): Stripe would answer with the same refund.
-        logger.info("refund request repeated payment=%s refund=%s", payment.pk, already.stripe_refund_id)
-        return already
     metadata = {"payment_id": str(payment.pk), "requested_by": str(requested_by.pk), "reason": reason[:450]}
     if is_offline() or payment.stripe_payment_intent_id.startswith(OFFLINE_PREFIX):
         data = {
@@ -706,11 +867,27 @@ def payment_refund(
             )
         except stripe.StripeError as error:
             logger.warning("refund failed at Stripe payment=%s amount=%s error=%s", payment.pk, amount, error)
+            # Release the reservation; the key is freed too, so the same refund can be asked again.
+            Refund.objects.filter(pk=reservation.pk).update(
+                status=Refund.Status.FAILED, idempotency_key=None, updated_at=timezone.now()
+            )
             raise RefundError(f"Stripe refused or could not be reached: {error.user_message or error}") from error
     logger.info(
         "refund requested payment=%s refund=%s amount=%s by=%s", payment.pk, data["id"], amount, requested_by.pk
     )
     with transaction.atomic():
+        Payment.objects.select_for_update().get(pk=payment.pk)
+        reservation = Refund.objects.get(pk=reservation.pk)
+        arrived_first = Refund.objects.filter(stripe_refund_id=data["id"]).first()
+        if arrived_first is not None:
+            # Stripe's webhook recorded this refund while we waited: keep that row, with who asked and why.
+            reservation.delete()
+            arrived_first.requested_by, arrived_first.reason = requested_by, reason[:300]
+            arrived_first.idempotency_key = key
+            arrived_first.save(update_fields=["requested_by", "reason", "idempotency_key", "updated_at"])
+        else:
+            reservation.stripe_refund_id = data["id"]
+            reservation.save(update_fields=["stripe_refund_id", "updated_at"])
         _refunds_apply(
             RefundFacts(intent_id=payment.stripe_payment_intent_id, charge_id="", refunds=[data]),
             requested_by=requested_by,
