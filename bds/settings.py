@@ -259,7 +259,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Per-client rate limits need the client's address: in production the platform's proxy appends it
 # to X-Forwarded-For (the right-most entry, which a client cannot forge); locally REMOTE_ADDR is it.
-ALLAUTH_TRUSTED_PROXY_COUNT = 0 if DEBUG else 1
+# How many proxies append to the header in front of the app (Render: one; add one for a CDN in
+# front of it). accounts/client_address.py reads the client from that many entries from the right,
+# for allauth's lockout, the API throttles and waivers alike.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1")
 # Staff and instructor accounts are made in admin or by createsuperuser, without a confirmed
 # EmailAddress row; they must still be able to set up MFA before using /admin/.
 MFA_ALLOW_UNVERIFIED_EMAIL = True

@@ -1,5 +1,4 @@
 import csv
-import ipaddress
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,22 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.client_address import client_ip
 from courses.models import Course, Instructor
 from enrollments.models import Enrollment
 from flights import services
 from flights.calendar import booking_ics
 from flights.forms import BookingForm, RosterEntryForm
 from flights.models import MANEUVER_LABELS, FlightSession, SeatBooking
-
-
-def _client_ip(request) -> str | None:
-    # Behind the platform's load balancer the client is the last hop it appended; locally, REMOTE_ADDR.
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    candidate = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 def _sessions_visible_to(user):
@@ -111,7 +101,7 @@ def session_book(request, pk: int):
         else:
             signature = services.WaiverSignature(
                 typed_name=form.cleaned_data["typed_name"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 age_confirmed=form.cleaned_data.get("age_confirmed", False),
                 equipment_declaration=form.cleaned_data.get("equipment_declaration", ""),
             )

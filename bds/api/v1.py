@@ -20,7 +20,16 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
-from accounts.tokens import TokenError, access_token_user, token_pair_issue, token_refresh, token_revoke
+from accounts.client_address import client_ip
+from accounts.tokens import (
+    LoginThrottled,
+    LoginUnavailable,
+    TokenError,
+    access_token_user,
+    token_pair_issue,
+    token_refresh,
+    token_revoke,
+)
 from bds.api.problems import problem_response
 from bds.lib.storage import STORAGE_ERRORS, private_url, private_url_expiry_seconds
 from courses.cache import catalog_cache_version
@@ -84,6 +93,11 @@ class PerIPThrottle(WindowCounterThrottle):
     """Every caller, by client address."""
 
     scope = "api-ip"
+
+    def get_ident(self, request):
+        # ninja's own reading keys on the whole X-Forwarded-For (NUM_PROXIES unset), which the
+        # client writes: a new header per request would be a new counter. Use the app's one helper.
+        return client_ip(request) or "unknown"
 
     def get_cache_key(self, request):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
@@ -152,6 +166,22 @@ def on_throttled(request, exc: Throttled):
         detail=f"Try again in {retry_after} seconds.",
         headers={"Retry-After": str(retry_after)},
     )
+
+
+@api.exception_handler(LoginThrottled)
+def on_login_throttled(request, exc: LoginThrottled):
+    return problem_response(
+        status=429,
+        slug="login-locked",
+        title="Too many failed login attempts",
+        detail=f"Logging in is paused for this account or address; try again in {exc.retry_after_seconds} seconds.",
+        headers={"Retry-After": str(exc.retry_after_seconds)},
+    )
+
+
+@api.exception_handler(LoginUnavailable)
+def on_login_unavailable(request, exc: LoginUnavailable):
+    return problem_response(status=503, slug="unavailable", title=str(exc), headers={"Retry-After": "60"})
 
 
 @api.exception_handler(NinjaValidationError)
@@ -330,8 +360,12 @@ def _course_out(course: Course) -> dict:
 
 @api.post("/auth/token", response=TokenOut, auth=None, throttle=[LoginThrottle(settings.API_RATE_LIMIT_LOGIN)])
 def auth_token(request, payload: TokenIn):
-    """Exchange email + password (+ the TOTP code when the account has MFA) for a token pair."""
-    user, pair = token_pair_issue(email=payload.email, password=payload.password, otp=payload.otp)
+    """Exchange email + password (+ the TOTP code when the account has MFA) for a token pair.
+
+    Failures count toward the same lockout as the website's login form; a locked account or
+    client gets 429 with Retry-After, even with the right password.
+    """
+    user, pair = token_pair_issue(request=request, email=payload.email, password=payload.password, otp=payload.otp)
     logger.info("API token issued for user %s", user.pk)
     return pair.__dict__
 

@@ -103,6 +103,28 @@ def test_booking_through_the_page_stores_the_ip_and_redirects(
     assert "You have a seat on this session." in follow
 
 
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "recorded"),
+    [
+        (0, "6.6.6.6", "198.51.100.4"),  # no proxy in front: the header is the client's own invention
+        (1, "6.6.6.6, 203.0.113.50", "203.0.113.50"),  # Render: the entry its proxy appended
+        (2, "6.6.6.6, 203.0.113.50, 10.1.2.3", "203.0.113.50"),  # a CDN in front of Render
+    ],
+)
+def test_the_waiver_records_the_client_address_the_deployment_vouches_for(
+    client, student, password, enrollment, session, waiver, settings, proxies, forwarded_for, recorded
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    client.login(email=student.email, password=password)
+    client.post(
+        reverse("flights:book", args=[session.pk]),
+        {"typed_name": "Sam Student"},
+        REMOTE_ADDR="198.51.100.4",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+    assert WaiverAcceptance.objects.get().ip_address == recorded
+
+
 def test_a_refused_booking_says_why_and_keeps_what_was_typed(
     client, student, password, enrollment, session, waiver, course
 ):
