@@ -90,11 +90,12 @@ def _family_revoked_key(family: str) -> str:
 def _family_revoke(family: str) -> None:
     """No refresh token of the family works again, and no access token issued to it either.
 
-    The marker only has to outlive the family's access tokens: any issued before now expire within
-    ACCESS_LIFETIME, and no new one can be issued once the family key is gone.
+    The marker lives as long as a refresh token can: a refresh racing this revocation may write
+    the family key back after we delete it, and the marker still refuses whatever that refresh
+    issued (its access token here, its refresh token in token_refresh), for as long as it is valid.
     """
     cache.delete(_family_key(family))
-    cache.set(_family_revoked_key(family), "1", int(ACCESS_LIFETIME.total_seconds()) + 60)
+    cache.set(_family_revoked_key(family), "1", int(REFRESH_LIFETIME.total_seconds()))
 
 
 def _seconds_left(claims: dict) -> int:

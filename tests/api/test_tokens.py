@@ -364,3 +364,23 @@ def test_rotating_x_forwarded_for_does_not_reset_the_api_throttle(rf, settings):
         for n in range(4)
     ]
     assert allowed == [True, True, True, False]
+
+
+def test_a_refresh_that_raced_the_revocation_cannot_revive_the_family(client, tokens):
+    """A refresh that read the family just before a replay revoked it writes the family key back
+    afterwards (get and set are separate cache calls). Replay that interleaving step by step."""
+    from django.core.cache import cache
+
+    refresh = jwt.decode(tokens["refresh_token"], settings.JWT_SECRET, algorithms=["HS256"], audience=AUDIENCE)
+    rotated = client.post(REFRESH, {"refresh_token": tokens["refresh_token"]}, content_type="application/json").json()
+    rotated_claims = jwt.decode(rotated["refresh_token"], settings.JWT_SECRET, algorithms=["HS256"], audience=AUDIENCE)
+    assert (
+        client.post(REFRESH, {"refresh_token": tokens["refresh_token"]}, content_type="application/json").status_code
+        == 401
+    )
+    # The racing refresh's late write: the family points at the rotated token again.
+    cache.set(f"jwt:family:{refresh['fam']}", rotated_claims["jti"], 3600)
+
+    revived = client.post(REFRESH, {"refresh_token": rotated["refresh_token"]}, content_type="application/json")
+    assert revived.status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(rotated["access_token"])).status_code == 401
