@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from accounts.decorators import staff_view_with_mfa
 from bds.lib.page_cache import cache_page_for_visitors
 from courses.cache import catalog_cache_version, course_cache_version, public_pages_version
 from courses.forms import CatalogFilterForm
@@ -106,6 +107,7 @@ def catalog(request):
     )
 
 
+@staff_view_with_mfa
 @require_safe
 @cache_page_for_visitors(public_pages_version)
 def course_detail(request, slug):

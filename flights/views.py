@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.client_address import client_ip
+from accounts.decorators import staff_view_with_mfa
 from courses.models import Course, Instructor
 from enrollments.models import Enrollment
 from flights import services
@@ -73,6 +74,7 @@ def _booking_state(user, session: FlightSession) -> dict:
     return state
 
 
+@staff_view_with_mfa
 def session_detail(request, pk: int):
     session = get_object_or_404(
         _sessions_visible_to(request.user).with_seats().prefetch_related("instructors__user"), pk=pk
@@ -82,6 +84,7 @@ def session_detail(request, pk: int):
     return render(request, "flights/session_detail.html", context)
 
 
+@staff_view_with_mfa
 @login_required
 def session_book(request, pk: int):
     session = get_object_or_404(_sessions_visible_to(request.user).with_seats(), pk=pk)
@@ -134,6 +137,7 @@ def session_book(request, pk: int):
     )
 
 
+@staff_view_with_mfa
 @login_required
 @require_POST
 def booking_change(request, pk: int):
@@ -185,6 +189,7 @@ def booking_calendar(request, pk: int):
     return response
 
 
+@staff_view_with_mfa
 @login_required
 def session_roster(request, pk: int):
     session = get_object_or_404(FlightSession.objects.select_related("course"), pk=pk)

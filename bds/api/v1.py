@@ -21,6 +21,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from accounts.client_address import client_ip
+from accounts.decorators import staff_api_with_mfa
 from accounts.tokens import (
     LoginThrottled,
     LoginUnavailable,
@@ -502,6 +503,7 @@ def _lesson_unlocked(request, lesson_id: int) -> Lesson:
 
 
 @api.post("/me/lessons/{lesson_id}/complete", response=LessonCompletedOut, auth=bearer)
+@staff_api_with_mfa
 def me_lesson_complete(request, lesson_id: int):
     """Mark a lesson complete, as the player's button does (completing a course issues its certificate)."""
     lesson = _lesson_unlocked(request, lesson_id)
@@ -518,6 +520,7 @@ def me_lesson_complete(request, lesson_id: int):
 
 
 @api.get("/me/lessons/{lesson_id}/media", response=MediaOut, auth=bearer)
+@staff_api_with_mfa
 def me_lesson_media(request, lesson_id: int):
     """A short-lived signed URL for the lesson's video, issued only after the access check."""
     lesson = _lesson_unlocked(request, lesson_id)
