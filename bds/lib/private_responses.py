@@ -16,7 +16,8 @@ class PrivateForSignedInUsersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
+        # A bearer token (the API) is a signed-in person too, though request.user stays anonymous there.
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
             directives = response.get("Cache-Control", "").lower()
             # A view that already said no-store (health checks, upload tokens) keeps its stricter rule.
             if "private" not in directives and "no-store" not in directives:

@@ -24,3 +24,12 @@ def test_anonymous_public_pages_keep_their_caching(client):
     response = client.get("/courses/")
     assert response.status_code == 200
     assert "private" not in directives(response)
+
+
+def test_api_answers_to_a_bearer_token_are_private(client, student):
+    from accounts.tokens import token_pair_for
+
+    pair = token_pair_for(user=student)
+    response = client.get("/api/v1/me/enrollments", HTTP_AUTHORIZATION=f"Bearer {pair.access_token}")
+    assert response.status_code == 200
+    assert "private" in directives(response)
