@@ -10,11 +10,12 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.formats import time_format
 
+from accounts.client_address import client_ip
 from core.mail import email_send_rendered
 
 STUDENTS_GROUP = "Students"
@@ -81,19 +82,34 @@ class AccountAdapter(DefaultAccountAdapter):
             ) from None
 
     def _login_retry_at(self, request, **credentials):
-        """When the oldest counted failed attempt leaves the window of the rate that is exhausted."""
-        key = self._get_login_attempts_cache_key(request, **credentials)
-        latest = None
-        for rate in get_rates(app="allauth.account", action="login_failed"):
-            cache_key = get_cache_key(request, app="allauth.account", action="login_failed", rate=rate, key=key)
-            history = cache.get(cache_key) or []
-            if len(history) >= rate.amount:
-                # history is newest first; the attempt that must expire is the amount-th newest.
-                expires = history[rate.amount - 1] + rate.duration
-                latest = expires if latest is None else max(latest, expires)
-        if latest is None:
-            return None
-        return timezone.now() + timedelta(seconds=max(0, latest - timezone.now().timestamp()))
+        return login_failed_retry_at(request, key=self._get_login_attempts_cache_key(request, **credentials))
+
+    def login_attempts_key(self, request, *, email: str) -> str:
+        """The lockout key allauth's login form uses for this address, for the API to share it."""
+        return self._get_login_attempts_cache_key(request, email=email)
+
+    def get_client_ip(self, request) -> str:
+        # allauth's per-address limits key on this; the app's throttles and records use the same helper.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+
+def login_failed_retry_at(request, *, key: str):
+    """When the oldest counted failed attempt leaves the window of the exhausted login_failed rate
+    (per address or per client), or None when no rate is exhausted."""
+    latest = None
+    for rate in get_rates(app="allauth.account", action="login_failed"):
+        cache_key = get_cache_key(request, app="allauth.account", action="login_failed", rate=rate, key=key)
+        history = cache.get(cache_key) or []
+        if len(history) >= rate.amount:
+            # history is newest first; the attempt that must expire is the amount-th newest.
+            expires = history[rate.amount - 1] + rate.duration
+            latest = expires if latest is None else max(latest, expires)
+    if latest is None:
+        return None
+    return timezone.now() + timedelta(seconds=max(0, latest - timezone.now().timestamp()))
 
 
 def _cache_answers() -> bool:

@@ -11,16 +11,32 @@ STAFF = "Staff"
 
 GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
     STUDENTS: [],
-    # Object-level scoping (an instructor edits only their own courses) is the admin's job.
+    # The one list of what an instructor may do; migrate applies it (accounts.apps) and so does the
+    # demo command. Model permissions open an admin page; the admin then scopes its rows to the
+    # courses the instructor teaches (courses.admin.InstructorScopedAdmin), so "delete_lesson"
+    # means "delete a lesson of my own course", and another instructor's rows answer 404.
     INSTRUCTORS: [
-        (app, f"{action}_{model}")
-        for app, model in [
-            ("courses", "course"),
-            ("courses", "section"),
-            ("lessons", "lesson"),
-            ("lessons", "material"),
-        ]
-        for action in ("add", "change", "view")
+        # Courses: author and edit their own; removing a course (with its enrollments and payments)
+        # is the school's decision, so no delete_course.
+        *[("courses", f"{action}_course") for action in ("add", "change", "view")],
+        # The content of their courses, in full: reorganising a course means deleting sections,
+        # lessons and materials, and admin's confirmation page lists what goes with them.
+        *[
+            (app, f"{action}_{model}")
+            for app, model in [("courses", "section"), ("lessons", "lesson"), ("lessons", "material")]
+            for action in ("add", "change", "view", "delete")
+        ],
+        # The course form's category list and their own teaching profile (InstructorAdmin shows an
+        # instructor only their own row and allows neither add nor delete).
+        ("courses", "view_category"),
+        ("courses", "view_instructor"),
+        ("courses", "change_instructor"),
+        # Flight sessions: read-only. FlightSessionAdmin shows a user without change_seatbooking only
+        # the sessions they teach (FlightSessionQuerySet.taught_by), with the seat list and a link to
+        # the roster page, where FlightSession.roster_visible_to lets the session's own instructors
+        # check students in and sign them off. Scheduling, capacity and scrubbing stay with staff.
+        # No view_seatbooking: SeatBookingAdmin is not scoped, it would show every student's booking.
+        ("flights", "view_flightsession"),
     ],
     STAFF: [
         ("accounts", "view_user"),

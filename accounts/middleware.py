@@ -1,15 +1,34 @@
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 
 
 def mfa_required(user) -> bool:
-    """Staff and instructors hold other people's data and money: they need a second factor."""
+    """Staff and instructors hold other people's data and money: they need a second factor.
+
+    An instructor is anyone in the instructor groups or with a teaching profile: a session's roster
+    opens to the profile alone, so group membership is not enough to catch every instructor. One query
+    for both (this runs on every page a role unlocks, including the lesson pages students use).
+    """
     if not user.is_authenticated:
         return False
-    return user.is_staff or user.groups.filter(name__in=settings.ACCOUNTS_MFA_REQUIRED_GROUPS).exists()
+    if user.is_staff:
+        return True
+    return (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .filter(Q(groups__name__in=settings.ACCOUNTS_MFA_REQUIRED_GROUPS) | Q(instructor__isnull=False))
+        .exists()
+    )
+
+
+def mfa_missing(user) -> bool:
+    """A staff or instructor account that has not set up its second factor yet."""
+    return mfa_required(user) and not is_mfa_enabled(user)
 
 
 class AdminRequiresMFAMiddleware:
@@ -29,7 +48,7 @@ class AdminRequiresMFAMiddleware:
         if not request.path.startswith(reverse("admin:index")):
             return None
         user = request.user
-        if not mfa_required(user) or is_mfa_enabled(user):
+        if not mfa_missing(user):
             return None
         messages.warning(
             request,

@@ -4,7 +4,13 @@ Access tokens live 15 minutes, refresh tokens 30 days. Each login starts a refre
 *family*; refreshing rotates the refresh token within the family, and presenting a refresh
 token that was already rotated (a stolen copy being replayed) revokes the whole family.
 Revoked token ids (`jti`) and family state live in the cache (Redis in production) until the
-tokens would have expired anyway.
+tokens would have expired anyway. Access tokens carry their family (`fam`) too: revoking a family
+(a replay, or a logout) leaves a marker that refuses the family's access tokens still in flight,
+so a thief holding a stolen pair loses the access token along with the refresh token.
+
+Logging in goes through allauth's account adapter, so the API and the login form share one set of
+failed-attempt counters per address and per client (accounts/adapter.py), and the TOTP step shares
+allauth's MFA counters.
 
 Signing uses settings.JWT_SECRET with header `kid` = settings.APP_SIGNING_KEY_ID. During a key
 rotation the previous keys in settings.JWT_PREVIOUS_SECRETS still verify, but never sign.
@@ -16,10 +22,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
+from allauth.account.adapter import get_adapter
+from allauth.core import context as allauth_context
 from django.conf import settings
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from accounts.adapter import login_failed_retry_at
 
 ALGORITHM = "HS256"
 AUDIENCE = "bds-api"
@@ -35,6 +46,18 @@ class TokenError(Exception):
         super().__init__(detail)
         self.code = code
         self.detail = detail
+
+
+class LoginThrottled(Exception):
+    """Too many failed attempts for this address or from this client: even the right password waits."""
+
+    def __init__(self, retry_after_seconds: int):
+        super().__init__(f"Too many failed login attempts; try again in {retry_after_seconds} seconds.")
+        self.retry_after_seconds = retry_after_seconds
+
+
+class LoginUnavailable(Exception):
+    """The failed-attempt counters cannot be read: logging in fails closed, as on the website."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +83,21 @@ def _family_key(family: str) -> str:
     return f"jwt:family:{family}"
 
 
+def _family_revoked_key(family: str) -> str:
+    return f"jwt:family-revoked:{family}"
+
+
+def _family_revoke(family: str) -> None:
+    """No refresh token of the family works again, and no access token issued to it either.
+
+    The marker lives as long as a refresh token can: a refresh racing this revocation may write
+    the family key back after we delete it, and the marker still refuses whatever that refresh
+    issued (its access token here, its refresh token in token_refresh), for as long as it is valid.
+    """
+    cache.delete(_family_key(family))
+    cache.set(_family_revoked_key(family), "1", int(REFRESH_LIFETIME.total_seconds()))
+
+
 def _seconds_left(claims: dict) -> int:
     return max(1, int(claims["exp"] - timezone.now().timestamp()) + 1)
 
@@ -67,7 +105,12 @@ def _seconds_left(claims: dict) -> int:
 def _issue_pair(*, user, family: str) -> TokenPair:
     now = timezone.now()
     base = {"iss": _issuer(), "aud": AUDIENCE, "iat": int(now.timestamp()), "sub": str(user.pk)}
-    access = base | {"typ": "access", "jti": secrets.token_hex(16), "exp": int((now + ACCESS_LIFETIME).timestamp())}
+    access = base | {
+        "typ": "access",
+        "jti": secrets.token_hex(16),
+        "fam": family,
+        "exp": int((now + ACCESS_LIFETIME).timestamp()),
+    }
     refresh_jti = secrets.token_hex(16)
     refresh = base | {
         "typ": "refresh",
@@ -121,28 +164,68 @@ def token_decode(token: str, *, expected_type: str, check_revoked: bool = True) 
         raise TokenError("wrong_type", f"A {expected_type} token is required here.")
     if check_revoked and cache.get(_revoked_key(claims["jti"])):
         raise TokenError("revoked", "The token has been revoked.")
+    if expected_type == "access":
+        # Without its family an access token could not be revoked with it, so it is not accepted.
+        if not claims.get("fam"):
+            raise TokenError("invalid", "The token is invalid.")
+        if cache.get(_family_revoked_key(claims["fam"])):
+            raise TokenError("revoked", "This sign-in has been revoked; sign in again.")
     return claims
 
 
-def token_pair_issue(*, email: str, password: str, otp: str | None = None) -> tuple:
-    """(user, TokenPair) for valid credentials; TokenError otherwise.
+def token_pair_issue(*, request, email: str, password: str, otp: str | None = None) -> tuple:
+    """(user, TokenPair) for valid credentials; TokenError, LoginThrottled or LoginUnavailable otherwise.
 
-    An account with MFA needs a current TOTP code (or an unused recovery code) as `otp`.
+    The password is checked by allauth's adapter, exactly as the login form checks it: a failure
+    counts toward the same lockout, and a locked address or client is refused even with the right
+    password. An account with MFA needs a current TOTP code (or an unused recovery code) as `otp`,
+    whose failures count toward allauth's MFA lockout for that user.
     """
+    from allauth.mfa.base.internal.flows import check_rate_limit
     from allauth.mfa.models import Authenticator
 
-    user = authenticate(email=email, password=password)
-    if user is None:
-        raise TokenError("invalid_credentials", "The email or password is not correct.")
-    authenticators = Authenticator.objects.filter(
-        user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
-    )
-    if authenticators:
-        if not otp:
-            raise TokenError("otp_required", "This account uses two-factor authentication: send the code as otp.")
-        if not any(authenticator.wrap().validate_code(otp) for authenticator in authenticators):
-            raise TokenError("invalid_otp", "The two-factor code is not correct.")
-    return user, _issue_pair(user=user, family=secrets.token_hex(16))
+    adapter = get_adapter(request)
+    with allauth_context.request_context(request):
+        try:
+            user = adapter.authenticate(request, email=email, password=password)
+        except ValidationError as error:
+            _raise_login_refused(error, request, key=adapter.login_attempts_key(request, email=email))
+        if user is None:
+            raise TokenError("invalid_credentials", "The email or password is not correct.")
+        authenticators = list(
+            Authenticator.objects.filter(
+                user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES]
+            )
+        )
+        if authenticators:
+            if not otp:
+                raise TokenError("otp_required", "This account uses two-factor authentication: send the code as otp.")
+            try:
+                clear_mfa_failures = check_rate_limit(user)
+            except ValidationError as error:
+                _raise_login_refused(error, request, key=f"mfa-auth-user-{user.pk}")
+            if not any(authenticator.wrap().validate_code(otp) for authenticator in authenticators):
+                raise TokenError("invalid_otp", "The two-factor code is not correct.")
+            clear_mfa_failures()
+    return user, token_pair_for(user=user)
+
+
+def _raise_login_refused(error: ValidationError, request, *, key: str):
+    """Turn allauth's refusal to even try the credentials into the API's exception for it."""
+    if error.code == "login_temporarily_unavailable":
+        raise LoginUnavailable(error.messages[0]) from None
+    retry_at = login_failed_retry_at(request, key=key)
+    # No exhausted rate to report means the counter's lock was busy: ask for a quick retry.
+    seconds = int((retry_at - timezone.now()).total_seconds()) + 1 if retry_at else 1
+    raise LoginThrottled(max(1, seconds)) from None
+
+
+def token_pair_for(*, user) -> TokenPair:
+    """A new token pair (a new refresh family) for a user already authenticated by the caller.
+
+    For trusted code only (the API login above, the bench fixtures): it checks nothing.
+    """
+    return _issue_pair(user=user, family=secrets.token_hex(16))
 
 
 def token_refresh(*, refresh_token: str) -> tuple:
@@ -151,9 +234,9 @@ def token_refresh(*, refresh_token: str) -> tuple:
     claims = token_decode(refresh_token, expected_type="refresh", check_revoked=False)
     family = claims.get("fam", "")
     current = cache.get(_family_key(family))
-    if current != claims["jti"]:
+    if current != claims["jti"] or cache.get(_family_revoked_key(family)):
         # Either the family was logged out, or this token was already used: treat it as stolen.
-        cache.delete(_family_key(family))
+        _family_revoke(family)
         raise TokenError("refresh_reused", "This refresh token was already used; sign in again.")
     user = get_user_model().objects.filter(pk=claims["sub"], is_active=True).first()
     if user is None:
@@ -168,7 +251,7 @@ def token_revoke(*, access_claims: dict | None = None, refresh_token: str | None
         cache.set(_revoked_key(access_claims["jti"]), "1", _seconds_left(access_claims))
     if refresh_token:
         claims = token_decode(refresh_token, expected_type="refresh")
-        cache.delete(_family_key(claims.get("fam", "")))
+        _family_revoke(claims.get("fam", ""))
         cache.set(_revoked_key(claims["jti"]), "1", _seconds_left(claims))
 
 

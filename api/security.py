@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
+from accounts.client_address import client_ip
 from accounts.tokens import TokenError, access_token_user
 
 
@@ -52,6 +53,11 @@ class PerIPThrottle(WindowCounterThrottle):
     """Every caller, by client address."""
 
     scope = "api-ip"
+
+    def get_ident(self, request):
+        # ninja's own reading keys on the whole X-Forwarded-For (NUM_PROXIES unset), which the
+        # client writes: a new header per request would be a new counter. Use the app's one helper.
+        return client_ip(request) or "unknown"
 
     def get_cache_key(self, request):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

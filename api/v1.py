@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
-from accounts.tokens import TokenError
+from accounts.tokens import LoginThrottled, LoginUnavailable, TokenError
 from api.problems import problem_response
 from api.routers import auth, courses, flights, me
 from api.security import PerIPThrottle, PerUserThrottle
@@ -78,6 +78,22 @@ def on_throttled(request, exc: Throttled):
         detail=f"Try again in {retry_after} seconds.",
         headers={"Retry-After": str(retry_after)},
     )
+
+
+@api.exception_handler(LoginThrottled)
+def on_login_throttled(request, exc: LoginThrottled):
+    return problem_response(
+        status=429,
+        slug="login-locked",
+        title="Too many failed login attempts",
+        detail=f"Logging in is paused for this account or address; try again in {exc.retry_after_seconds} seconds.",
+        headers={"Retry-After": str(exc.retry_after_seconds)},
+    )
+
+
+@api.exception_handler(LoginUnavailable)
+def on_login_unavailable(request, exc: LoginUnavailable):
+    return problem_response(status=503, slug="unavailable", title=str(exc), headers={"Retry-After": "60"})
 
 
 @api.exception_handler(NinjaValidationError)

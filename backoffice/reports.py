@@ -5,7 +5,6 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -44,9 +43,8 @@ class SessionChoiceForm(forms.Form):
     session = forms.ModelChoiceField(queryset=FlightSession.objects.select_related("course").order_by("-starts_at"))
 
 
-def reports_page(request):
-    """Staff-only page with the export forms (GET forms: each answer is a streamed CSV)."""
-    _staff_only(request)
+def _reports_response(request, *, status=200, **bound_forms):
+    """The reports page; a form that failed validation is shown bound, with its errors, and a 400."""
     today = timezone.localdate()
     month_start = today.replace(day=1)
     last_month_start = (month_start - timedelta(days=1)).replace(day=1)
@@ -56,8 +54,15 @@ def reports_page(request):
         "range_form": DateRangeForm(initial={"start": last_month_start, "end": month_start - timedelta(days=1)}),
         "course_form": CourseChoiceForm(),
         "session_form": SessionChoiceForm(),
+        **bound_forms,
     }
-    return TemplateResponse(request, "admin/reports.html", context)
+    return TemplateResponse(request, "admin/reports.html", context, status=status)
+
+
+def reports_page(request):
+    """Staff-only page with the export forms (GET forms: each answer is a streamed CSV)."""
+    _staff_only(request)
+    return _reports_response(request)
 
 
 def accounting_csv(request):
@@ -65,18 +70,7 @@ def accounting_csv(request):
     _staff_only(request)
     form = DateRangeForm(request.GET)
     if not form.is_valid():
-        return TemplateResponse(
-            request,
-            "admin/reports.html",
-            {
-                **admin.site.each_context(request),
-                "title": "Reports and exports",
-                "range_form": form,
-                "course_form": CourseChoiceForm(),
-                "session_form": SessionChoiceForm(),
-            },
-            status=400,
-        )
+        return _reports_response(request, status=400, range_form=form)
     start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     return csv_stream_response(
         filename=f"payments-and-refunds-{start:%Y%m%d}-{end:%Y%m%d}.csv",
@@ -88,8 +82,13 @@ def accounting_csv(request):
 
 
 def progress_csv(request):
+    """Every enrolled student's progress in one course. `?course=abc` or an unknown id is a 400 with
+    the form's message, not a 500 (a non-numeric pk raised ValueError) or a bare 404."""
     _staff_only(request)
-    course = get_object_or_404(Course, pk=request.GET.get("course") or 0)
+    form = CourseChoiceForm(request.GET)
+    if not form.is_valid():
+        return _reports_response(request, status=400, course_form=form)
+    course = form.cleaned_data["course"]
     return csv_stream_response(
         filename=f"progress-{course.slug}-{timezone.localdate():%Y%m%d}.csv",
         header=lesson_reports.PROGRESS_HEADER,
@@ -98,8 +97,12 @@ def progress_csv(request):
 
 
 def roster_csv(request):
+    """One flight session's roster; a malformed or unknown `?session=` is a 400 like the others."""
     _staff_only(request)
-    session = get_object_or_404(FlightSession, pk=request.GET.get("session") or 0)
+    form = SessionChoiceForm(request.GET)
+    if not form.is_valid():
+        return _reports_response(request, status=400, session_form=form)
+    session = form.cleaned_data["session"]
     return csv_stream_response(
         filename=f"roster-session-{session.pk}.csv",
         header=flight_reports.ROSTER_HEADER,

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.private_responses.PrivateForSignedInUsersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AdminRequiresMFAMiddleware",  # staff and instructors set up MFA first
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -189,7 +190,10 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Per-client rate limits need the client's address: in production the platform's proxy appends it
 # to X-Forwarded-For (the right-most entry, which a client cannot forge); locally REMOTE_ADDR is it.
-ALLAUTH_TRUSTED_PROXY_COUNT = 0 if DEBUG else 1
+# How many proxies append to the header in front of the app (Render: one; add one for a CDN in
+# front of it). accounts/client_address.py reads the client from that many entries from the right,
+# for allauth's lockout, the API throttles and waivers alike.
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0" if DEBUG else "1")
 # Staff and instructor accounts are made in admin or by createsuperuser, without a confirmed
 # EmailAddress row; they must still be able to set up MFA before using /admin/.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
@@ -204,6 +208,9 @@ SCHOOL_NAME = "Boston Drone School"
 SCHOOL_POSTAL_ADDRESS = "Boston Drone School, 27 Drydock Avenue, Suite 4, Boston, MA 02210"
 # Students may move to another session until this many hours before their session starts.
 FLIGHTS_CHANGE_DEADLINE_HOURS = 48
+# An unpaid checkout holds its coupon redemption this long; then the reconcile job cancels it and
+# frees the redemption for a student who pays (Stripe's own card form times out well before this).
+PAYMENTS_COUPON_HOLD_SECONDS = 3600
 
 # -- 1. PostgreSQL --------------------------------------------------------------------------------
 

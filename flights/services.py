@@ -446,7 +446,7 @@ def booking_roster_update(
     Check-in turns a booked seat into "attended"; unchecking it (a mistake at the field) turns it
     back. Sign-off needs a check-in and records who signed and when; removing it clears both.
     """
-    booking = SeatBooking.objects.select_for_update().get(pk=booking.pk)
+    booking = SeatBooking.objects.select_for_update(of=("self",)).select_related("session").get(pk=booking.pk)
     if booking.status not in (SeatBooking.Status.BOOKED, SeatBooking.Status.ATTENDED, SeatBooking.Status.NO_SHOW):
         raise BookingError("Only students holding a seat can be checked in.")
     unknown = [code for code in maneuvers if code not in MANEUVER_LABELS]
@@ -457,6 +457,15 @@ def booking_roster_update(
     if signed_off and not checked_in:
         raise BookingError("Check the student in before signing off.")
     now = _now()
+    flown_anything = checked_in or minutes_flown or maneuvers or signed_off
+    if flown_anything and now < booking.session.starts_at:
+        # A record made before anyone flew is a mistake or a shortcut; after the start, staff may
+        # record and correct at any time (a late check-in, a sign-off entered the next day).
+        starts = timezone.localtime(booking.session.starts_at)
+        raise BookingError(
+            f"This session starts {starts:%b %-d at %-I:%M %p}: check-in, minutes flown, maneuvers and "
+            "sign-off can be recorded only once it has started."
+        )
     if checked_in:
         booking.checked_in_at = booking.checked_in_at or now
         booking.status = SeatBooking.Status.ATTENDED
@@ -498,6 +507,9 @@ def session_complete(*, session: FlightSession, actor) -> FlightSession:
     if session.status != FlightSession.Status.SCHEDULED:
         raise BookingError(f"Only scheduled sessions can be completed; this one is {session.get_status_display()}.")
     now = _now()
+    if now < session.starts_at:
+        # Completing marks everyone not checked in a no-show: that can only be known once it started.
+        raise BookingError("This session has not started yet: complete it after the flying.")
     SeatBooking.objects.filter(session=session, status=SeatBooking.Status.BOOKED).update(
         status=SeatBooking.Status.NO_SHOW
     )

@@ -1,5 +1,4 @@
 import csv
-import ipaddress
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,22 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.client_address import client_ip
+from accounts.decorators import staff_view_with_mfa
 from courses.models import Course, Instructor
 from enrollments.models import Enrollment
 from flights import services
 from flights.calendar import booking_ics
 from flights.forms import BookingForm, RosterEntryForm
 from flights.models import MANEUVER_LABELS, FlightSession, SeatBooking
-
-
-def _client_ip(request) -> str | None:
-    # Behind the platform's load balancer the client is the last hop it appended; locally, REMOTE_ADDR.
-    forwarded = request.headers.get("X-Forwarded-For", "")
-    candidate = forwarded.split(",")[-1].strip() if forwarded else request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 def _sessions_visible_to(user):
@@ -83,6 +74,7 @@ def _booking_state(user, session: FlightSession) -> dict:
     return state
 
 
+@staff_view_with_mfa
 def session_detail(request, pk: int):
     session = get_object_or_404(
         _sessions_visible_to(request.user).with_seats().prefetch_related("instructors__user"), pk=pk
@@ -92,6 +84,7 @@ def session_detail(request, pk: int):
     return render(request, "flights/session_detail.html", context)
 
 
+@staff_view_with_mfa
 @login_required
 def session_book(request, pk: int):
     session = get_object_or_404(_sessions_visible_to(request.user).with_seats(), pk=pk)
@@ -111,7 +104,7 @@ def session_book(request, pk: int):
         else:
             signature = services.WaiverSignature(
                 typed_name=form.cleaned_data["typed_name"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 age_confirmed=form.cleaned_data.get("age_confirmed", False),
                 equipment_declaration=form.cleaned_data.get("equipment_declaration", ""),
             )
@@ -144,6 +137,7 @@ def session_book(request, pk: int):
     )
 
 
+@staff_view_with_mfa
 @login_required
 @require_POST
 def booking_change(request, pk: int):
@@ -195,6 +189,7 @@ def booking_calendar(request, pk: int):
     return response
 
 
+@staff_view_with_mfa
 @login_required
 def session_roster(request, pk: int):
     session = get_object_or_404(FlightSession.objects.select_related("course"), pk=pk)

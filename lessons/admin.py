@@ -8,10 +8,19 @@ and deleted files are removed after commit (and invalidated on the CDN)."""
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Q
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 
-from courses.admin import InstructorScopedAdmin, ScopedInline, SectionAdmin, courses_taught_by, sections_editable_by
-from courses.models import Section, is_school_staff
+from courses.admin import (
+    InstructorScopedAdmin,
+    ScopedInline,
+    SectionAdmin,
+    courses_editable_by,
+    courses_taught_by,
+    sections_editable_by,
+)
+from courses.models import Course, Section, is_school_staff
 from lessons.models import (
     Certificate,
     ExamChoice,
@@ -124,6 +133,86 @@ class SectionWithLessonsAdmin(DirectUploadAdminMixin, SectionAdmin):
 # -- quizzes, the practice exam bank and certificates ---------------------------------------------
 
 
+def lessons_editable_by(user) -> QuerySet:
+    if is_school_staff(user):
+        return Lesson.objects.all()
+    return Lesson.objects.filter(section__course__in=courses_taught_by(user))
+
+
+def quizzes_editable_by(user) -> QuerySet:
+    # A quiz hangs off a lesson or a section: in scope when either belongs to a course taught.
+    if is_school_staff(user):
+        return Quiz.objects.all()
+    taught = courses_taught_by(user)
+    return Quiz.objects.filter(Q(lesson__section__course__in=taught) | Q(section__course__in=taught))
+
+
+# The parents a learning object can be attached to, and which of them a user may attach things to.
+PARENTS_EDITABLE_BY = {
+    Course: courses_editable_by,
+    Section: sections_editable_by,
+    Lesson: lessons_editable_by,
+    Quiz: quizzes_editable_by,
+}
+
+
+def parents_out_of_scope(user, obj) -> list[str]:
+    """The names of obj's foreign keys that point at a course, section, lesson or quiz the user may
+    not edit (an instructor's are those of the courses they teach)."""
+    out_of_scope = []
+    for field in obj._meta.concrete_fields:
+        editable_by = PARENTS_EDITABLE_BY.get(getattr(field.remote_field, "model", None))
+        value = getattr(obj, field.attname) if editable_by else None
+        if value is not None and not editable_by(user).filter(pk=value).exists():
+            out_of_scope.append(field.name)
+    return out_of_scope
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """The raw-id box names the chosen object next to the id; looked up within the user's scope, so
+    typing another instructor's id does not reveal that lesson's or course's title."""
+
+    def __init__(self, rel, admin_site, *, queryset: QuerySet, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        if not self.queryset.filter(**{self.rel.get_related_field().name: value}).exists():
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class ParentScopedAdmin:
+    """An admin whose objects point at courses, sections, lessons or quizzes through foreign keys
+    (raw-id fields among them): an instructor may attach them only to the courses they teach.
+
+    Three layers, since each is a way in: the form field's queryset (a typed id outside it is "not
+    a valid choice"), the raw-id label (shows nothing outside it) and, whatever the form allowed,
+    save_model and save_formset, which refuse to store a row pointing outside the user's courses.
+    The raw-id lookup pop-ups are the target admins' own changelists, already scoped."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        editable_by = PARENTS_EDITABLE_BY.get(db_field.remote_field.model)
+        if editable_by is not None:
+            kwargs["queryset"] = editable_by(request.user)
+            if db_field.name in self.raw_id_fields:
+                kwargs["widget"] = ScopedRawIdWidget(
+                    db_field.remote_field, self.admin_site, queryset=kwargs["queryset"], using=kwargs.get("using")
+                )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if parents_out_of_scope(request.user, obj):
+            raise PermissionDenied("That belongs to a course you do not teach.")
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.has_changed() and parents_out_of_scope(request.user, inline_form.instance):
+                raise PermissionDenied("That belongs to a course you do not teach.")
+        super().save_formset(request, form, formset, change)
+
+
 class QuizQuestionInline(ScopedInline, admin.StackedInline):
     model = QuizQuestion
     fields = ["order", "text", "explanation"]
@@ -133,7 +222,7 @@ class QuizQuestionInline(ScopedInline, admin.StackedInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(InstructorScopedAdmin):
+class QuizAdmin(ParentScopedAdmin, InstructorScopedAdmin):
     list_display = ["title", "lesson", "section", "pass_percent"]
     list_select_related = ["lesson", "section"]
     search_fields = ["title"]
@@ -141,11 +230,9 @@ class QuizAdmin(InstructorScopedAdmin):
     inlines = [QuizQuestionInline]
 
     def scope(self, request, queryset):
-        # A quiz hangs off a lesson or a section: in scope when either belongs to a course taught.
         if is_school_staff(request.user):
             return queryset
-        taught = courses_taught_by(request.user)
-        return queryset.filter(Q(lesson__section__course__in=taught) | Q(section__course__in=taught))
+        return queryset.filter(pk__in=quizzes_editable_by(request.user).values("pk"))
 
 
 class QuizChoiceInline(ScopedInline, admin.TabularInline):
@@ -156,7 +243,7 @@ class QuizChoiceInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(QuizQuestion)
-class QuizQuestionAdmin(InstructorScopedAdmin):
+class QuizQuestionAdmin(ParentScopedAdmin, InstructorScopedAdmin):
     list_display = ["__str__", "quiz", "order"]
     list_select_related = ["quiz"]
     raw_id_fields = ["quiz"]
@@ -165,8 +252,7 @@ class QuizQuestionAdmin(InstructorScopedAdmin):
     def scope(self, request, queryset):
         if is_school_staff(request.user):
             return queryset
-        taught = courses_taught_by(request.user)
-        return queryset.filter(Q(quiz__lesson__section__course__in=taught) | Q(quiz__section__course__in=taught))
+        return queryset.filter(quiz__in=quizzes_editable_by(request.user).values("pk"))
 
 
 class ExamChoiceInline(admin.TabularInline):
@@ -187,7 +273,7 @@ class ExamQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PracticeExam)
-class PracticeExamAdmin(InstructorScopedAdmin):
+class PracticeExamAdmin(ParentScopedAdmin, InstructorScopedAdmin):
     course_path = "course"
     list_display = ["title", "course", "question_count", "time_limit_minutes", "pass_percent"]
     list_select_related = ["course"]

@@ -20,10 +20,12 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.decorators import staff_view_with_mfa
 from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
 from courses.cache import course_cache_version
 from courses.models import Course
 from lessons import services
+from lessons.forms import LessonProgressForm
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ def _signed_url_or_none(name: str, **kwargs) -> str | None:
         return None
 
 
+@staff_view_with_mfa
 @require_GET
 def course_outline(request, course_slug):
     course, unlocked = _course(request, course_slug)
@@ -110,6 +113,7 @@ def _lesson_fragments(course: Course, lesson: Lesson, *, unlocked: bool) -> dict
     return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308
 
 
+@staff_view_with_mfa
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
     course, unlocked = _course(request, course_slug)
@@ -134,6 +138,7 @@ def lesson_detail(request, course_slug, lesson_slug):
     return render(request, "lessons/lesson.html", context)
 
 
+@staff_view_with_mfa
 @require_POST
 def lesson_progress(request, course_slug, lesson_slug):
     """JSON endpoint for the player: saves the position and, at the video's end, completion."""
@@ -141,13 +146,15 @@ def lesson_progress(request, course_slug, lesson_slug):
     lesson = _lesson(course, lesson_slug)
     if not unlocked:
         return JsonResponse({"error": "Enroll in this course to save your progress."}, status=403)
-    try:
-        position = int(float(request.POST.get("position_seconds", "0")))
-    except ValueError:
-        return JsonResponse({"error": "position_seconds must be a number."}, status=400)
+    form = LessonProgressForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"error": "position_seconds must be a finite number of seconds."}, status=400)
     completed = request.POST.get("completed") in {"1", "true", "on"}
     progress = services.lesson_progress_save(
-        user=request.user, lesson=lesson, position_seconds=position, completed=completed
+        user=request.user,
+        lesson=lesson,
+        position_seconds=int(form.cleaned_data["position_seconds"] or 0),
+        completed=completed,
     )
     # A fresh signed URL, so the player can recover when the page outlives the one it was given.
     video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
@@ -156,6 +163,7 @@ def lesson_progress(request, course_slug, lesson_slug):
     )
 
 
+@staff_view_with_mfa
 @require_POST
 def lesson_mark_complete(request, course_slug, lesson_slug):
     course, unlocked = _course(request, course_slug)
@@ -171,6 +179,7 @@ def lesson_mark_complete(request, course_slug, lesson_slug):
     return redirect("lessons:outline", course_slug=course.slug)
 
 
+@staff_view_with_mfa
 @require_GET
 def material_download(request, course_slug, lesson_slug, material_id):
     course, unlocked = _course(request, course_slug)
@@ -187,6 +196,7 @@ def material_download(request, course_slug, lesson_slug, material_id):
 # -- quizzes ----------------------------------------------------------------------------------------
 
 
+@staff_view_with_mfa
 @require_http_methods(["GET", "POST"])
 def quiz_detail(request, course_slug, quiz_id):
     course, unlocked = _course(request, course_slug)
@@ -235,6 +245,7 @@ def _attempt(request, exam: PracticeExam, attempt_id: int) -> ExamAttempt:
     return services.exam_attempt_expire_if_due(attempt=attempt)
 
 
+@staff_view_with_mfa
 @require_GET
 def exam_overview(request, course_slug):
     course, exam, unlocked = _exam(request, course_slug)
@@ -256,6 +267,7 @@ def exam_overview(request, course_slug):
     )
 
 
+@staff_view_with_mfa
 @require_POST
 def exam_start(request, course_slug):
     course, exam, unlocked = _exam(request, course_slug)
@@ -269,6 +281,7 @@ def exam_start(request, course_slug):
     return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
 
 
+@staff_view_with_mfa
 @require_http_methods(["GET", "POST"])
 def exam_take(request, course_slug, attempt_id):
     course, exam, unlocked = _exam(request, course_slug)
@@ -297,6 +310,7 @@ def exam_take(request, course_slug, attempt_id):
     )
 
 
+@staff_view_with_mfa
 @require_GET
 def exam_result(request, course_slug, attempt_id):
     course, exam, unlocked = _exam(request, course_slug)

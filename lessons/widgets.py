@@ -16,6 +16,7 @@
 import json
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -163,6 +164,19 @@ class DirectUploadFormMixin:
         cleaned_data = super().clean()
         for name, kind in self.direct_upload_fields.items():
             value = cleaned_data.get(name)
+            if isinstance(value, UploadedFile):
+                # Local storage (no S3): the file came with the form. Same types and limits as a
+                # direct upload, or the admin would accept an .exe or .html as a "material".
+                try:
+                    uploads.upload_validate(
+                        kind=uploads.UPLOAD_KINDS[kind],
+                        filename=value.name,
+                        content_type=value.content_type or "",
+                        size=value.size,
+                    )
+                except uploads.UploadRefused as error:
+                    self.add_error(name, str(error))
+                continue
             if not isinstance(value, UploadToken):
                 continue
             if self.upload_user is None:

@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
+from accounts.decorators import staff_view_with_mfa
 from core.page_cache import cache_page_for_visitors
 from courses.cache import course_cache_version, public_pages_version
 from courses.models import Category, Course, course_page_prefetches
@@ -53,6 +54,7 @@ def home(request):
     )
 
 
+@staff_view_with_mfa
 @require_safe
 @cache_page_for_visitors(public_pages_version)
 def course_detail(request, slug):

@@ -18,13 +18,18 @@ def money_label(amount: int, currency: str) -> str:
 
 
 class CouponQuerySet(models.QuerySet):
-    def redeemable_for(self, course: Course, *, now=None):
+    def valid_for(self, course: Course, *, now=None):
+        """Coupons for this course (or every course) within their dates, used up or not."""
         now = now or timezone.now()
         return (
             self.filter(Q(course__isnull=True) | Q(course=course))
             .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=now))
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
-            .filter(Q(max_redemptions__isnull=True) | Q(times_redeemed__lt=F("max_redemptions")))
+        )
+
+    def redeemable_for(self, course: Course, *, now=None):
+        return self.valid_for(course, now=now).filter(
+            Q(max_redemptions__isnull=True) | Q(times_redeemed__lt=F("max_redemptions"))
         )
 
 
@@ -63,6 +68,10 @@ class Coupon(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def is_used_up(self) -> bool:
+        return self.max_redemptions is not None and self.times_redeemed >= self.max_redemptions
 
     def discounted(self, amount: int) -> int:
         """The amount (minor units) after this coupon, never below zero."""
@@ -107,7 +116,9 @@ class Payment(models.Model):
     amount = models.PositiveIntegerField(help_text="In minor units (cents).")
     currency = models.CharField(max_length=3)
     coupon = models.ForeignKey(Coupon, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
-    coupon_counted = models.BooleanField(default=False, editable=False)
+    # This checkout holds one of the coupon's redemptions: taken when the checkout opens, given back
+    # when it is cancelled, replaced or abandoned unpaid (payments/services.py, "coupons").
+    coupon_reserved = models.BooleanField(default=False, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUIRES_PAYMENT, db_index=True)
     stripe_payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     stripe_charge_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -141,6 +152,9 @@ class Payment(models.Model):
                 fields=["user", "course"],
                 condition=Q(status__in=["requires_payment", "processing", "failed"]),
                 name="payments_payment_one_open_per_user_course",
+            ),
+            models.CheckConstraint(
+                condition=Q(coupon_reserved=False) | Q(coupon__isnull=False), name="payments_payment_reserves_a_coupon"
             ),
         ]
 

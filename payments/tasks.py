@@ -13,4 +13,4 @@ def stripe_events_retry() -> int:
 
 @shared_task
 def payments_reconcile() -> int:
-    return services.payments_reconcile_open()
+    return services.payments_reconcile_open() + services.checkouts_abandoned_release()

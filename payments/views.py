@@ -146,6 +146,10 @@ def receipt(request, receipt_number):
     return render(request, "payments/receipt.html", {"payment": payment, "refunds": payment.refunds.all()})
 
 
+# Stripe's own default: a signed body older than five minutes is a replay.
+STRIPE_SIGNATURE_TOLERANCE = 300
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request):
@@ -173,14 +177,23 @@ def stripe_webhook(request):
         logger.error("stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set")
         return HttpResponse("Webhooks are not configured.", status=400, content_type="text/plain")
     try:
-        stripe.Webhook.construct_event(body, request.META.get("HTTP_STRIPE_SIGNATURE", ""), secret)
-        payload = json.loads(body)
-    except (ValueError, stripe.SignatureVerificationError) as error:
+        # Verify the signature on the raw bytes first (construct_event would also build an Event
+        # object, and raised AttributeError on a signed JSON array).
+        stripe.WebhookSignature.verify_header(
+            body.decode("utf-8"), request.META.get("HTTP_STRIPE_SIGNATURE", ""), secret, STRIPE_SIGNATURE_TOLERANCE
+        )
+    except (UnicodeDecodeError, stripe.SignatureVerificationError) as error:
         logger.warning("stripe webhook refused: %s", error.__class__.__name__)
         return HttpResponse("Invalid signature.", status=400, content_type="text/plain")
-    if not isinstance(payload, dict) or not payload.get("id") or not isinstance(payload.get("data"), dict):
-        logger.warning("stripe webhook refused: signed body is not an event")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        logger.warning("stripe webhook refused: signed body is not JSON")
         return HttpResponse("Not an event.", status=400, content_type="text/plain")
+    problem = services.stripe_event_payload_problem(payload)
+    if problem:
+        logger.warning("stripe webhook refused: %s", problem)
+        return HttpResponse(f"Not a usable event: {problem}.", status=400, content_type="text/plain")
     event, _ = services.stripe_event_record(payload=payload)
     try:
         services.stripe_event_process(stripe_event=event)

@@ -90,6 +90,17 @@ def outsider(django_user_model, password):
     )
 
 
+def instructors_group_as_declared():
+    """The "Instructors" group with exactly what accounts/groups.py declares, for personas built in
+    tests: the same one list that migrate and seed_demo apply, so tests cannot drift from it."""
+    from django.contrib.auth.models import Group, Permission
+
+    from accounts.groups import INSTRUCTORS, group_permissions_sync
+
+    group_permissions_sync(group_model=Group, permission_model=Permission)
+    return Group.objects.get(name=INSTRUCTORS)
+
+
 def mfa_enable(user) -> None:
     """Give a user a TOTP authenticator: staff and instructors need one to use /admin/."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret

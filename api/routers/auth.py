@@ -36,8 +36,12 @@ class TokenOut(Schema):
 
 @router.post("/auth/token", response=TokenOut, auth=None, throttle=[LoginThrottle(settings.API_RATE_LIMIT_LOGIN)])
 def auth_token(request, payload: TokenIn):
-    """Exchange email + password (+ the TOTP code when the account has MFA) for a token pair."""
-    user, pair = token_pair_issue(email=payload.email, password=payload.password, otp=payload.otp)
+    """Exchange email + password (+ the TOTP code when the account has MFA) for a token pair.
+
+    Failures count toward the same lockout as the website's login form; a locked account or
+    client gets 429 with Retry-After, even with the right password.
+    """
+    user, pair = token_pair_issue(request=request, email=payload.email, password=payload.password, otp=payload.otp)
     logger.info("API token issued for user %s", user.pk)
     return pair.__dict__
 

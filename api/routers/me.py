@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from accounts.decorators import staff_api_with_mfa
 from api.schemas import JSON_CONTENT_TYPE, CourseOut, course_out, json_body
 from api.security import bearer
 from core.storage import STORAGE_ERRORS, private_url, private_url_expiry_seconds
@@ -112,6 +113,7 @@ def _lesson_unlocked(request, lesson_id: int) -> Lesson:
 
 
 @router.post("/me/lessons/{lesson_id}/complete", response=LessonCompletedOut, auth=bearer)
+@staff_api_with_mfa
 def me_lesson_complete(request, lesson_id: int):
     """Mark a lesson complete, as the player's button does (completing a course issues its certificate)."""
     lesson = _lesson_unlocked(request, lesson_id)
@@ -128,6 +130,7 @@ def me_lesson_complete(request, lesson_id: int):
 
 
 @router.get("/me/lessons/{lesson_id}/media", response=MediaOut, auth=bearer)
+@staff_api_with_mfa
 def me_lesson_media(request, lesson_id: int):
     """A short-lived signed URL for the lesson's video, issued only after the access check."""
     lesson = _lesson_unlocked(request, lesson_id)

@@ -1,6 +1,6 @@
 """The money path (docs/ARCHITECTURE.md, "The money path"): checkout, Stripe events, refunds, disputes.
 
-One module per job: common (errors, Stripe client, the row lock), checkout, events, refunds,
+One module per job: common (errors, Stripe client, the row lock), coupons, checkout, events, refunds,
 disputes, reconciliation. Callers import from `payments.services`, which names the public surface.
 
 Rules every function here keeps:
@@ -25,29 +25,42 @@ from payments.services.checkout import (
 )
 from payments.services.common import (
     CheckoutError,
+    CouponUsedUp,
     PaymentProviderUnavailable,
     RefundError,
     is_offline,
     stripe_configure,
 )
-from payments.services.events import EVENT_HANDLERS, stripe_event_process, stripe_event_record
-from payments.services.reconciliation import payments_reconcile_open, stripe_events_retry_failed
+from payments.services.events import (
+    EVENT_HANDLERS,
+    stripe_event_payload_problem,
+    stripe_event_process,
+    stripe_event_record,
+)
+from payments.services.reconciliation import (
+    checkouts_abandoned_release,
+    payments_reconcile_open,
+    stripe_events_retry_failed,
+)
 from payments.services.refunds import payment_refund
 
 __all__ = [
     "EVENT_HANDLERS",
     "CheckoutError",
+    "CouponUsedUp",
     "PaymentProviderUnavailable",
     "RefundError",
     "checkout_amount",
     "checkout_pay_offline",
     "checkout_start",
+    "checkouts_abandoned_release",
     "coupon_find",
     "is_offline",
     "payment_intent_refresh",
     "payment_refund",
     "payments_reconcile_open",
     "stripe_configure",
+    "stripe_event_payload_problem",
     "stripe_event_process",
     "stripe_event_record",
     "stripe_events_retry_failed",

@@ -14,10 +14,12 @@ from payments.models import Coupon, Payment
 from payments.services.common import (
     OFFLINE_PREFIX,
     CheckoutError,
+    CouponUsedUp,
     PaymentProviderUnavailable,
     is_offline,
     stripe_configure,
 )
+from payments.services.coupons import coupon_release, coupon_reserve
 from payments.services.events import (
     intent_canceled_apply,
     intent_failed_apply,
@@ -42,9 +44,11 @@ def checkout_amount(*, course: Course, coupon: Coupon | None) -> int:
 
 def coupon_find(*, code: str, course: Course) -> Coupon:
     """The coupon for `code` (any case) if it can be used on `course` now, else CheckoutError."""
-    coupon = Coupon.objects.redeemable_for(course).filter(code__iexact=code.strip()).first()
+    coupon = Coupon.objects.valid_for(course).filter(code__iexact=code.strip()).first()
     if coupon is None:
         raise CheckoutError("That coupon code is not valid for this course (or it has expired).")
+    if coupon.is_used_up:
+        raise CouponUsedUp(coupon)
     return coupon
 
 
@@ -70,6 +74,7 @@ def checkout_start(*, user, course: Course, coupon_code: str | None = None) -> P
     currency = course.currency.lower()
 
     replaced_intent_id = None
+    carried_over = False
     try:
         with transaction.atomic():
             enrollment = enrollment_services.enrollment_reserve(user=user, course=course)
@@ -93,12 +98,26 @@ def checkout_start(*, user, course: Course, coupon_code: str | None = None) -> P
                     logger.info("checkout reused payment=%s user=%s course=%s", current.pk, user.pk, course.pk)
                     return current
                 replaced_intent_id = current.stripe_payment_intent_id
+                # The same coupon again (a new price, an abandoned start): the new checkout takes
+                # over the redemption the old one held rather than competing for another.
+                if coupon is not None and current.coupon_reserved and current.coupon_id == coupon.pk:
+                    current.coupon_reserved, carried_over = False, True
+                else:
+                    coupon_release(current)
                 current.status = Payment.Status.CANCELED
                 current.failure_message = "Replaced by a new checkout."
-                current.save(update_fields=["status", "failure_message", "updated_at"])
+                current.save(update_fields=["status", "failure_message", "coupon_reserved", "updated_at"])
                 logger.info("checkout replaced payment=%s user=%s course=%s", current.pk, user.pk, course.pk)
+            if coupon is not None and not carried_over and not coupon_reserve(coupon=coupon):
+                raise CouponUsedUp(coupon)  # rolls back the whole transaction: an old checkout stays as it was
             payment = Payment.objects.create(
-                user=user, course=course, enrollment=enrollment, amount=amount, currency=currency, coupon=coupon
+                user=user,
+                course=course,
+                enrollment=enrollment,
+                amount=amount,
+                currency=currency,
+                coupon=coupon,
+                coupon_reserved=coupon is not None,
             )
             logger.info(
                 "checkout started payment=%s user=%s course=%s amount=%s currency=%s coupon=%s",
@@ -139,12 +158,14 @@ def checkout_start(*, user, course: Course, coupon_code: str | None = None) -> P
             idempotency_key=f"bds-payment-{payment.pk}-create",
         )
     except stripe.StripeError as error:
-        # Nothing was charged. The Payment must not stay open without a PaymentIntent.
-        Payment.objects.filter(pk=payment.pk).update(
-            status=Payment.Status.CANCELED,
-            failure_message="Stripe could not be reached to start the payment.",
-            updated_at=timezone.now(),
-        )
+        # Nothing was charged. The Payment must not stay open without a PaymentIntent, nor keep a
+        # coupon redemption another student could use.
+        with transaction.atomic():
+            failed = Payment.objects.select_for_update().get(pk=payment.pk)
+            failed.status = Payment.Status.CANCELED
+            failed.failure_message = "Stripe could not be reached to start the payment."
+            coupon_release(failed)
+            failed.save(update_fields=["status", "failure_message", "coupon_reserved", "updated_at"])
         unreachable = isinstance(error, (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError))
         (logger.warning if unreachable else logger.error)(
             "checkout failed at Stripe payment=%s user=%s course=%s amount=%s error=%s: %s",

@@ -6,7 +6,7 @@ from typing import Any
 import stripe
 from django.conf import settings
 
-from payments.models import Payment
+from payments.models import Coupon, Payment
 
 logger = logging.getLogger(__name__)
 
@@ -16,6 +16,16 @@ OFFLINE_PREFIX = "pi_offline_"
 
 class CheckoutError(Exception):
     """A checkout cannot start; the message is meant for the student."""
+
+
+class CouponUsedUp(CheckoutError):
+    """Every redemption of the coupon is taken (by paid checkouts and open ones holding theirs)."""
+
+    def __init__(self, coupon: Coupon):
+        super().__init__(
+            f"Sorry, the coupon {coupon.code.upper()} has just been used up by other students. "
+            "Your checkout was not changed; you can continue at the regular price."
+        )
 
 
 class PaymentProviderUnavailable(CheckoutError):

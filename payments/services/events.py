@@ -7,13 +7,14 @@ from typing import Any
 import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import dateformat, timezone
 
 from core.mail import email_send
 from enrollments import services as enrollment_services
-from payments.models import Coupon, Payment, StripeEvent
+from payments.models import Payment, StripeEvent
 from payments.services.common import amount_decimal, as_dict, is_offline, payment_locked, stripe_configure
+from payments.services.coupons import coupon_hold_at_success, coupon_release
 from payments.services.disputes import dispute_closed_apply, dispute_created_apply, dispute_fetch
 from payments.services.refunds import refunds_apply, refunds_fetch
 
@@ -132,24 +133,6 @@ def _receipt_number(payment: Payment) -> str:
     return f"BDS-{timezone.localtime():%Y%m%d}-{payment.pk:06d}"
 
 
-def _coupon_count(payment: Payment) -> None:
-    """Count the coupon once for this succeeded payment, never beyond its maximum.
-
-    One conditional UPDATE, so concurrent successes cannot both take the last redemption.
-    """
-    if payment.coupon_id is None or payment.coupon_counted:
-        return
-    counted = (
-        Coupon.objects.filter(pk=payment.coupon_id)
-        .filter(Q(max_redemptions__isnull=True) | Q(times_redeemed__lt=F("max_redemptions")))
-        .update(times_redeemed=F("times_redeemed") + 1)
-    )
-    payment.coupon_counted = bool(counted)
-    if not counted:
-        # The student was charged the discounted price already; honour it, tell the operator.
-        logger.warning("coupon exhausted at success coupon=%s payment=%s", payment.coupon_id, payment.pk)
-
-
 def payment_succeed(*, payment: Payment, charge_id: str, last4: str, brand: str) -> None:
     """Inside a transaction with `payment` locked: mark it paid, activate, queue the emails."""
     now = timezone.now()
@@ -160,7 +143,7 @@ def payment_succeed(*, payment: Payment, charge_id: str, last4: str, brand: str)
     payment.card_brand = brand[:20]
     payment.failure_message = ""
     payment.receipt_number = payment.receipt_number or _receipt_number(payment)
-    _coupon_count(payment)
+    coupon_hold_at_success(payment)
     enrollment = enrollment_services.enrollment_activate(
         user=payment.user, course=payment.course, reason=f"payment {payment.pk}"
     )
@@ -253,7 +236,8 @@ def intent_canceled_apply(facts: IntentFacts) -> None:
         return
     if payment.status in Payment.OPEN_STATUSES:
         payment.status = Payment.Status.CANCELED
-        payment.save(update_fields=["status", "updated_at"])
+        coupon_release(payment)
+        payment.save(update_fields=["status", "coupon_reserved", "updated_at"])
         logger.info("payment canceled payment=%s intent=%s", payment.pk, facts.intent_id)
 
 
@@ -278,3 +262,52 @@ EVENT_HANDLERS: dict[str, EventHandler] = {
     "charge.dispute.created": EventHandler(dispute_fetch, dispute_created_apply),
     "charge.dispute.closed": EventHandler(dispute_fetch, dispute_closed_apply),
 }
+
+
+# -- validation of a signed body, before it is stored ------------------------------------------------
+
+
+def _is_amount(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _refund_problem(refund) -> str | None:
+    if not isinstance(refund, dict) or not isinstance(refund.get("id"), str) or not refund["id"]:
+        return "a refund without an id"
+    if not _is_amount(refund.get("amount")):
+        return f"refund {refund['id'][:60]} without a valid amount"
+    return None
+
+
+def stripe_event_payload_problem(payload) -> str | None:
+    """What makes a signed body unusable as an event, or None. Checked before anything is stored:
+    a body we could never process must get a 400 (Stripe stops), not a stored event whose retries
+    fail forever or a 500 that Stripe repeats for three days."""
+    if not isinstance(payload, dict):
+        return "the body is not a JSON object"
+    event_id, event_type = payload.get("id"), payload.get("type")
+    if (
+        not isinstance(event_id, str)
+        or not 0 < len(event_id) <= StripeEvent._meta.get_field("stripe_event_id").max_length
+    ):
+        return "the event id is missing or too long"
+    if not isinstance(event_type, str) or not 0 < len(event_type) <= StripeEvent._meta.get_field("type").max_length:
+        return "the event type is missing or too long"
+    data = payload.get("data")
+    if not isinstance(data, dict) or not isinstance(data.get("object"), dict):
+        return "data.object is missing or not an object"
+    if event_type not in EVENT_HANDLERS:
+        return None  # stored and acknowledged, never processed
+    event_object = data["object"]
+    if not isinstance(event_object.get("id"), str) or not event_object["id"]:
+        return "data.object has no id"
+    if event_type.startswith("refund."):
+        return _refund_problem(event_object)
+    if event_type == "charge.refunded":
+        refunds = (event_object.get("refunds") or {}) if isinstance(event_object.get("refunds"), dict | None) else None
+        if refunds is None or not isinstance(refunds.get("data", []), list):
+            return "charge.refunds is malformed"
+        return next(filter(None, map(_refund_problem, refunds.get("data", []))), None)
+    if event_type.startswith("payment_intent.") and not isinstance(event_object.get("metadata") or {}, dict):
+        return "payment_intent.metadata is malformed"
+    return None

@@ -3,11 +3,15 @@
 import logging
 from datetime import timedelta
 
+import stripe
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from payments.models import Payment, StripeEvent
 from payments.services.checkout import payment_intent_refresh
-from payments.services.common import is_offline
+from payments.services.common import OFFLINE_PREFIX, is_offline, stripe_configure
+from payments.services.coupons import coupon_release
 from payments.services.events import stripe_event_process
 
 logger = logging.getLogger(__name__)
@@ -60,3 +64,37 @@ def payments_reconcile_open(*, older_than: timedelta = timedelta(minutes=15)) ->
     if changed:
         logger.info("open payments reconciled changed=%s", changed)
     return changed
+
+
+def checkouts_abandoned_release(*, older_than: timedelta | None = None) -> int:
+    """Cancel unpaid checkouts that have held a coupon redemption for longer than the hold, so the
+    redemption goes to a student who pays. A PaymentIntent Stripe will not cancel (paid or processing
+    meanwhile) is left for the webhook and `payments_reconcile_open`. Returns how many were released."""
+    cutoff = timezone.now() - (older_than or timedelta(seconds=settings.PAYMENTS_COUPON_HOLD_SECONDS))
+    candidates = Payment.objects.filter(
+        coupon_reserved=True,
+        status__in=[Payment.Status.REQUIRES_PAYMENT, Payment.Status.FAILED],
+        updated_at__lt=cutoff,
+    ).order_by("updated_at")
+    released = 0
+    for candidate in candidates[:200]:
+        intent_id = candidate.stripe_payment_intent_id or ""
+        if intent_id and not intent_id.startswith(OFFLINE_PREFIX) and not is_offline():
+            stripe_configure()
+            try:
+                stripe.PaymentIntent.cancel(intent_id, idempotency_key=f"bds-payment-{candidate.pk}-abandon")
+            except stripe.StripeError as error:
+                logger.info("abandoned checkout kept payment=%s error=%s", candidate.pk, error.__class__.__name__)
+                continue
+        with transaction.atomic():
+            payment = Payment.objects.select_for_update().get(pk=candidate.pk)
+            if payment.status not in (Payment.Status.REQUIRES_PAYMENT, Payment.Status.FAILED):
+                continue
+            payment.status = Payment.Status.CANCELED
+            payment.failure_message = "This checkout expired unpaid. Press Enroll to start a new one."
+            coupon_release(payment)
+            payment.save(update_fields=["status", "failure_message", "coupon_reserved", "updated_at"])
+            released += 1
+    if released:
+        logger.info("abandoned checkouts released count=%s", released)
+    return released

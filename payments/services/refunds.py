@@ -55,6 +55,8 @@ def refunds_fetch(event_object: dict) -> RefundFacts:
 
 
 _REFUND_STATUSES = {choice.value for choice in Refund.Status}
+# A staff refund's row before Stripe has given it an id (payment_refund, step 1).
+PENDING_REFUND_PREFIX = "pending_"
 
 
 def refunds_apply(
@@ -129,30 +131,59 @@ def refunds_apply(
     return payment
 
 
+def _refund_headroom(payment: Payment) -> int:
+    """What may still be refunded: the amount less every refund that succeeded or is under way
+    (a pending row reserved by a staff refund whose Stripe call has not answered yet included)."""
+    committed = (
+        payment.refunds.filter(status__in=[Refund.Status.PENDING, Refund.Status.SUCCEEDED]).aggregate(
+            total=Sum("amount")
+        )["total"]
+        or 0
+    )
+    return max(0, payment.amount - max(committed, payment.amount_refunded))
+
+
 def payment_refund(
     *, payment: Payment, amount: int, reason: str, requested_by, idempotency_key: str | None = None
 ) -> Refund:
     """Refund `amount` (minor units) of a paid payment through Stripe and record who asked.
 
-    The Stripe call carries an Idempotency-Key (by default derived from the payment, the amount
-    already refunded and this amount), so a double-submitted form cannot refund twice. A refund
-    that brings the total to the full amount ends the enrollment (which frees flight seats via
+    Three steps, so that concurrent refunds can never exceed the payment and no row lock is held
+    while Stripe answers: (1) with the Payment row locked, check the headroom and reserve it with a
+    pending Refund row; (2) call Stripe; (3) with the row locked again, record Stripe's answer (or
+    release the reservation if Stripe refused). The Stripe call carries an Idempotency-Key (by
+    default derived from the payment, the amount already refunded and this amount), so a
+    double-submitted form finds the first request's row instead of refunding twice. A refund that
+    brings the total to the full amount ends the enrollment (which frees flight seats via
     `enrollment_revoked`). The refund webhook later reconciles the same refund by its id.
     """
-    payment = Payment.objects.get(pk=payment.pk)
-    if payment.status not in (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED):
-        raise RefundError(f"A payment that is {payment.get_status_display().lower()} cannot be refunded here.")
-    if amount <= 0 or amount > payment.refundable_amount:
-        raise RefundError(
-            f"The amount must be between {money_label(1, payment.currency)} and "
-            f"{money_label(payment.refundable_amount, payment.currency)}."
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        key = idempotency_key or f"bds-refund-{payment.pk}-{payment.amount_refunded}-{amount}"
+        already = Refund.objects.filter(idempotency_key=key).first()
+        if already is not None:
+            # The same request again (a double-submitted form): Stripe would answer with the same refund.
+            logger.info("refund request repeated payment=%s refund=%s", payment.pk, already.stripe_refund_id)
+            return already
+        if payment.status not in (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED):
+            raise RefundError(f"A payment that is {payment.get_status_display().lower()} cannot be refunded here.")
+        headroom = _refund_headroom(payment)
+        if amount <= 0 or amount > headroom:
+            raise RefundError(
+                f"The amount must be between {money_label(1, payment.currency)} and "
+                f"{money_label(headroom, payment.currency)}."
+                if headroom
+                else "Nothing is left to refund on this payment (other refunds may still be under way)."
+            )
+        reservation = Refund.objects.create(
+            payment=payment,
+            amount=amount,
+            stripe_refund_id=f"{PENDING_REFUND_PREFIX}{secrets.token_hex(12)}",
+            status=Refund.Status.PENDING,
+            requested_by=requested_by,
+            idempotency_key=key,
+            reason=reason[:300],
         )
-    key = idempotency_key or f"bds-refund-{payment.pk}-{payment.amount_refunded}-{amount}"
-    already = Refund.objects.filter(idempotency_key=key).first()
-    if already is not None:
-        # The same request again (a double-submitted form): Stripe would answer with the same refund.
-        logger.info("refund request repeated payment=%s refund=%s", payment.pk, already.stripe_refund_id)
-        return already
     metadata = {"payment_id": str(payment.pk), "requested_by": str(requested_by.pk), "reason": reason[:450]}
     if is_offline() or payment.stripe_payment_intent_id.startswith(OFFLINE_PREFIX):
         data = {
@@ -175,11 +206,27 @@ def payment_refund(
             )
         except stripe.StripeError as error:
             logger.warning("refund failed at Stripe payment=%s amount=%s error=%s", payment.pk, amount, error)
+            # Release the reservation; the key is freed too, so the same refund can be asked again.
+            Refund.objects.filter(pk=reservation.pk).update(
+                status=Refund.Status.FAILED, idempotency_key=None, updated_at=timezone.now()
+            )
             raise RefundError(f"Stripe refused or could not be reached: {error.user_message or error}") from error
     logger.info(
         "refund requested payment=%s refund=%s amount=%s by=%s", payment.pk, data["id"], amount, requested_by.pk
     )
     with transaction.atomic():
+        Payment.objects.select_for_update().get(pk=payment.pk)
+        reservation = Refund.objects.get(pk=reservation.pk)
+        arrived_first = Refund.objects.filter(stripe_refund_id=data["id"]).first()
+        if arrived_first is not None:
+            # Stripe's webhook recorded this refund while we waited: keep that row, with who asked and why.
+            reservation.delete()
+            arrived_first.requested_by, arrived_first.reason = requested_by, reason[:300]
+            arrived_first.idempotency_key = key
+            arrived_first.save(update_fields=["requested_by", "reason", "idempotency_key", "updated_at"])
+        else:
+            reservation.stripe_refund_id = data["id"]
+            reservation.save(update_fields=["stripe_refund_id", "updated_at"])
         refunds_apply(
             RefundFacts(intent_id=payment.stripe_payment_intent_id, charge_id="", refunds=[data]),
             requested_by=requested_by,

@@ -4,6 +4,7 @@ import allauth
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.template.loader import get_template
 
 from accounts.groups import GROUP_PERMISSIONS, group_permissions_sync
@@ -19,12 +20,32 @@ def test_the_three_groups_exist_after_migrate():
     assert set(Group.objects.values_list("name", flat=True)) >= {"Students", "Instructors", "Staff"}
 
 
-def test_instructors_author_courses_and_lessons_but_do_not_delete_them():
+def test_instructors_author_courses_and_own_their_content_in_full():
     perms = codenames("Instructors")
-    assert {("courses", "change_course"), ("courses", "add_section"), ("lessons", "change_lesson")} <= perms
-    assert ("lessons", "view_material") in perms
-    assert not any(codename.startswith("delete_") for _app, codename in perms)
+    for model in ("courses.section", "lessons.lesson", "lessons.material"):
+        app, name = model.split(".")
+        assert {(app, f"{action}_{name}") for action in ("add", "change", "view", "delete")} <= perms, model
+    assert {("courses", "add_course"), ("courses", "change_course"), ("courses", "view_course")} <= perms
+    # Removing a course or a category is the school's decision.
+    assert ("courses", "delete_course") not in perms
+    assert not any(
+        app == "courses" and codename.endswith("_category") and codename != "view_category" for app, codename in perms
+    )
     assert ("enrollments", "change_enrollment") not in perms
+
+
+def test_instructors_see_their_flight_sessions_but_not_every_booking():
+    perms = codenames("Instructors")
+    assert ("flights", "view_flightsession") in perms
+    assert ("flights", "change_flightsession") not in perms
+    # SeatBookingAdmin is not scoped to the instructor: it would list every student's booking.
+    assert not any(codename.endswith("_seatbooking") for _app, codename in perms)
+
+
+def test_a_fresh_migrate_gives_each_group_exactly_the_declared_permissions():
+    # The test database is built by `migrate`: the data migration plus accounts' post_migrate hook.
+    for group_name, wanted in GROUP_PERMISSIONS.items():
+        assert codenames(group_name) == set(wanted), group_name
 
 
 def test_staff_manage_enrollments_and_users():
@@ -34,23 +55,33 @@ def test_staff_manage_enrollments_and_users():
     assert codenames("Students") == set()
 
 
-def test_every_listed_permission_of_an_existing_model_is_granted():
+def test_every_declared_permission_names_a_real_model_permission():
+    # A typo in GROUP_PERMISSIONS would otherwise be skipped silently by the sync.
     for group_name, wanted in GROUP_PERMISSIONS.items():
-        existing = {
-            (app, codename)
-            for app, codename in wanted
-            if Permission.objects.filter(content_type__app_label=app, codename=codename).exists()
-        }
-        assert existing <= codenames(group_name), group_name
+        for app, codename in wanted:
+            assert Permission.objects.filter(content_type__app_label=app, codename=codename).exists(), (
+                group_name,
+                app,
+                codename,
+            )
 
 
 def test_sync_is_idempotent_and_keeps_hand_granted_permissions():
-    extra = Permission.objects.get(content_type__app_label="courses", codename="delete_section")
+    extra = Permission.objects.get(content_type__app_label="courses", codename="delete_course")
     Group.objects.get(name="Instructors").permissions.add(extra)
     before = {name: codenames(name) for name in GROUP_PERMISSIONS}
 
     group_permissions_sync(group_model=Group, permission_model=Permission)
     group_permissions_sync(group_model=Group, permission_model=Permission)
+
+    assert {name: codenames(name) for name in GROUP_PERMISSIONS} == before
+    assert Group.objects.filter(name__in=GROUP_PERMISSIONS).count() == 3
+
+
+def test_migrating_again_leaves_the_groups_as_declared():
+    before = {name: codenames(name) for name in GROUP_PERMISSIONS}
+
+    call_command("migrate", verbosity=0)
 
     assert {name: codenames(name) for name in GROUP_PERMISSIONS} == before
     assert Group.objects.filter(name__in=GROUP_PERMISSIONS).count() == 3

@@ -97,9 +97,25 @@ def test_roster_export(staff_client, make_course, make_student, make_enrollment,
     assert {row[6] for row in rows[1:]} == {"booked"}
 
 
-@pytest.mark.parametrize("url", ["/admin/reports/progress.csv?course=999", "/admin/reports/roster.csv?session=999"])
-def test_unknown_course_or_session_is_404(staff_client, url):
-    assert staff_client.get(url).status_code == 404
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/reports/progress.csv?course=999",
+        "/admin/reports/progress.csv?course=abc",
+        "/admin/reports/progress.csv?course=1e3",
+        "/admin/reports/progress.csv",
+        "/admin/reports/roster.csv?session=999",
+        "/admin/reports/roster.csv?session=abc",
+        "/admin/reports/roster.csv?session=" + "9" * 400,
+        "/admin/reports/roster.csv",
+    ],
+)
+def test_a_malformed_or_unknown_course_or_session_is_a_400_with_the_form_error(staff_client, url):
+    response = staff_client.get(url)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "errorlist" in page
+    assert "Select a valid choice" in page or "This field is required" in page
 
 
 def test_roster_export_action_on_the_session_list(

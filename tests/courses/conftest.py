@@ -9,26 +9,15 @@ from django.contrib.auth.models import Group, Permission
 
 from courses.models import Category, Course, Instructor, Section
 from lessons.models import Lesson, Material
-from tests.conftest import mfa_enable
-
-# As accounts/groups.py grants them (add, change and view; no delete, nothing on categories).
-INSTRUCTOR_PERMISSIONS = {
-    model: [f"{action}_{model}" for action in ("add", "change", "view")]
-    for model in ("course", "section", "lesson", "material")
-}
+from tests.conftest import instructors_group_as_declared, mfa_enable
 
 _sequence = itertools.count(1)
 
 
 @pytest.fixture
 def instructors_group(db):
-    """The "Instructors" group with the authoring permissions (created here in case the accounts
-    data migration that defines the groups is not on this branch)."""
-    group, _ = Group.objects.get_or_create(name="Instructors")
-    codenames = [codename for names in INSTRUCTOR_PERMISSIONS.values() for codename in names]
-    permissions = Permission.objects.filter(content_type__app_label__in=["courses", "lessons"], codename__in=codenames)
-    group.permissions.set(permissions)
-    return group
+    """The "Instructors" group with the permissions accounts/groups.py declares (the one list)."""
+    return instructors_group_as_declared()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from enrollments.models import Enrollment
 from enrollments.signals import enrollment_revoked
 from flights import services
 from flights.models import FlightCourseSettings, SeatBooking, WaiverAcceptance
-from tests.flights.factories import signature_for
+from tests.flights.factories import session_started, signature_for
 
 pytestmark = pytest.mark.django_db
 
@@ -248,6 +248,7 @@ def test_revoking_the_enrollment_cancels_its_bookings_and_frees_the_seat(
 
 def test_practical_signed_off(enrollment, session, waiver, staff):
     booking = book(enrollment, session)
+    session_started(session)
     assert services.practical_signed_off(enrollment) is False
     services.booking_roster_update(
         booking=booking, actor=staff, checked_in=True, minutes_flown=25, maneuvers=["hover"], signed_off=False
@@ -264,6 +265,7 @@ def test_practical_signed_off(enrollment, session, waiver, staff):
 
 def test_roster_update_rules(enrollment, session, waiver, staff):
     booking = book(enrollment, session)
+    session_started(session)
     with pytest.raises(services.BookingError, match="Check the student in"):
         services.booking_roster_update(
             booking=booking, actor=staff, checked_in=False, minutes_flown=0, maneuvers=[], signed_off=True
@@ -291,6 +293,7 @@ def test_session_complete_marks_no_shows(make_student, make_session, waiver, sta
     flown = book(flew, session)
     book(stayed_home, session)
     book(waiting, session)
+    session_started(session)
     services.booking_roster_update(
         booking=flown, actor=staff, checked_in=True, minutes_flown=30, maneuvers=[], signed_off=False
     )
@@ -319,9 +322,11 @@ def test_cancel_after_start_is_refused(enrollment, make_session, waiver):
 def test_a_checked_in_student_cannot_take_a_second_seat_on_the_same_session(enrollment, make_session, waiver, staff):
     session = make_session(hours_ahead=0.5)
     booking = book(enrollment, session)
+    session_started(session, hours_ago=0)
     services.booking_roster_update(
         booking=booking, actor=staff, checked_in=True, minutes_flown=0, maneuvers=[], signed_off=False
     )
+    session_started(session, hours_ago=-0.5)  # moved back by half an hour: open for booking again
     with pytest.raises(services.BookingError, match="already have a seat"):
         book(enrollment, session)
     assert session.seats_taken_count() == 1
@@ -336,6 +341,7 @@ def test_the_completion_rule_for_lessons_needs_a_sign_off_only_when_the_course_a
     FlightCourseSettings.objects.create(course=course, requires_practical_signoff=True)
     assert lessons_check(enrollment) is False
     booking = book(enrollment, session)
+    session_started(session)
     services.booking_roster_update(
         booking=booking, actor=staff, checked_in=True, minutes_flown=30, maneuvers=[], signed_off=True
     )

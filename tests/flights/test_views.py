@@ -11,7 +11,8 @@ from django.urls import reverse
 from flights import services
 from flights.calendar import ics_escape, ics_fold
 from flights.models import FlightCourseSettings, SeatBooking, WaiverAcceptance
-from tests.flights.factories import signature_for
+from tests.conftest import mfa_enable
+from tests.flights.factories import session_started, signature_for
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +104,28 @@ def test_booking_through_the_page_stores_the_ip_and_redirects(
     assert "You have a seat on this session." in follow
 
 
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "recorded"),
+    [
+        (0, "6.6.6.6", "198.51.100.4"),  # no proxy in front: the header is the client's own invention
+        (1, "6.6.6.6, 203.0.113.50", "203.0.113.50"),  # Render: the entry its proxy appended
+        (2, "6.6.6.6, 203.0.113.50, 10.1.2.3", "203.0.113.50"),  # a CDN in front of Render
+    ],
+)
+def test_the_waiver_records_the_client_address_the_deployment_vouches_for(
+    client, student, password, enrollment, session, waiver, settings, proxies, forwarded_for, recorded
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    client.login(email=student.email, password=password)
+    client.post(
+        reverse("flights:book", args=[session.pk]),
+        {"typed_name": "Sam Student"},
+        REMOTE_ADDR="198.51.100.4",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+    assert WaiverAcceptance.objects.get().ip_address == recorded
+
+
 def test_a_refused_booking_says_why_and_keeps_what_was_typed(
     client, student, password, enrollment, session, waiver, course
 ):
@@ -190,6 +213,7 @@ def test_roster_is_for_staff_and_the_session_instructors_only(
     for user in (outsider, student):
         client.login(email=user.email, password=password)
         assert client.get(url).status_code == 404
+    mfa_enable(instructor.user)
     client.login(email=instructor.user.email, password=password)
     html = client.get(url).content.decode()
     assert "Sam Student" in html and "Waiver v2 accepted" in html and "Figure-eight" in html
@@ -204,6 +228,8 @@ def test_roster_form_records_check_in_minutes_maneuvers_and_sign_off(
     client, instructor, password, enrollment, session, waiver
 ):
     booking = book(enrollment, session)
+    session_started(session)
+    mfa_enable(instructor.user)
     client.login(email=instructor.user.email, password=password)
     url = reverse("flights:roster", args=[session.pk])
     prefix = f"b{booking.pk}"
@@ -228,9 +254,83 @@ def test_roster_form_records_check_in_minutes_maneuvers_and_sign_off(
     assert booking.signed_off_by == instructor.user and services.practical_signed_off(enrollment)
 
 
+def test_the_roster_refuses_an_instructor_without_mfa_and_changes_nothing(
+    client, instructor, password, enrollment, session, waiver
+):
+    """Issue 18, item 4: a password alone opened the roster and recorded check-ins and sign-offs."""
+    booking = book(enrollment, session)
+    session_started(session)
+    client.login(email=instructor.user.email, password=password)
+    url = reverse("flights:roster", args=[session.pk])
+    prefix = f"b{booking.pk}"
+    check_in = {
+        "booking": booking.pk,
+        f"{prefix}-checked_in": "on",
+        f"{prefix}-minutes_flown": "20",
+        f"{prefix}-signed_off": "on",
+    }
+
+    for response in (client.get(url), client.post(url, check_in), client.post(url, {"action": "complete"})):
+        assert response.status_code == 302 and response["Location"] == reverse("mfa_activate_totp")
+    booking.refresh_from_db()
+    session.refresh_from_db()
+    assert booking.checked_in_at is None and booking.signed_off_at is None and session.status == "scheduled"
+    assert "need two-factor authentication" in client.get(reverse("mfa_activate_totp"), follow=True).content.decode()
+
+    mfa_enable(instructor.user)
+    assert client.get(url).status_code == 200
+    assert client.post(url, check_in).status_code == 302
+    booking.refresh_from_db()
+    assert booking.checked_in_at is not None and booking.signed_off_by == instructor.user
+
+
+def test_the_roster_records_nothing_flown_before_the_session_starts(
+    client, instructor, password, enrollment, make_session, waiver
+):
+    """Issue 18, item 5: check-in, minutes and sign-off were accepted weeks before the session."""
+    session = make_session(hours_ahead=24 * 21)
+    session.instructors.add(instructor)
+    booking = book(enrollment, session)
+    mfa_enable(instructor.user)
+    client.login(email=instructor.user.email, password=password)
+    url = reverse("flights:roster", args=[session.pk])
+    prefix = f"b{booking.pk}"
+    attempts = [
+        {f"{prefix}-checked_in": "on", f"{prefix}-minutes_flown": "0"},
+        {f"{prefix}-minutes_flown": "30"},
+        {f"{prefix}-minutes_flown": "0", f"{prefix}-maneuvers": ["hover"]},
+        {f"{prefix}-checked_in": "on", f"{prefix}-minutes_flown": "30", f"{prefix}-signed_off": "on"},
+    ]
+    for fields in attempts:
+        response = client.post(url, {"booking": booking.pk, **fields})
+        assert response.status_code == 400
+        assert "can be recorded only once it has started" in response.content.decode()
+    completed = client.post(url, {"action": "complete"}, follow=True)
+    assert "has not started yet" in completed.content.decode()
+    booking.refresh_from_db()
+    session.refresh_from_db()
+    assert (booking.status, booking.checked_in_at, booking.minutes_flown, booking.signed_off_at) == (
+        "booked",
+        None,
+        0,
+        None,
+    )
+    assert session.status == "scheduled"
+
+    # From the start on, the instructor records the flight, and staff may correct it later.
+    session_started(session, hours_ago=0.1)
+    assert client.post(url, {"booking": booking.pk, **attempts[-1]}).status_code == 302
+    session_started(session, hours_ago=24 * 3)
+    correction = {"booking": booking.pk, f"{prefix}-checked_in": "on", f"{prefix}-minutes_flown": "25"}
+    assert client.post(url, correction).status_code == 302
+    booking.refresh_from_db()
+    assert booking.minutes_flown == 25 and booking.checked_in_at is not None and booking.signed_off_at is None
+
+
 def test_logbook_csv_lists_only_my_flights(client, student, password, enrollment, session, waiver, staff, make_student):
     mine = book(enrollment, session)
     theirs = book(make_student("Other Pilot"), session)
+    session_started(session)
     for booking in (mine, theirs):
         services.booking_roster_update(
             booking=booking,
@@ -265,6 +365,7 @@ def test_dashboard_tags_show_upcoming_bookings_and_the_logbook(student, enrollme
     assert "Part 107 with Flight Day" in html and f"/flights/bookings/{booking.pk}/calendar.ics" in html
     assert "Your flights appear here" in render_tag("{% my_logbook %}", student)
 
+    session_started(upcoming)
     services.booking_roster_update(
         booking=booking, actor=staff, checked_in=True, minutes_flown=18, maneuvers=["hover"], signed_off=True
     )

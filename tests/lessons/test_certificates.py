@@ -10,10 +10,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from bds.demo.practice_exam import question_bank_seed
 from enrollments.models import Enrollment
 from lessons import services
 from lessons.models import Certificate, PracticeExam
-from lessons.question_bank import question_bank_seed
 from lessons.signals import completion_requirement_check
 from lessons.tasks import certificate_issue_task
 

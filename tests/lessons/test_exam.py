@@ -9,11 +9,14 @@ from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 
+from bds.demo.loader import demo_school_load
+from bds.demo.practice_exam import question_bank_seed
 from lessons import services
 from lessons.models import ExamAttempt, ExamChoice, ExamQuestion, KnowledgeArea, PracticeExam
-from lessons.question_bank import QUESTIONS, question_bank_seed
 
 pytestmark = pytest.mark.django_db
+
+QUESTIONS = demo_school_load().questions  # the bank data/practice_exam.yaml holds
 
 
 @pytest.fixture

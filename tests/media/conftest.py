@@ -13,7 +13,7 @@ from moto.server import ThreadedMotoServer
 
 from courses.models import Category, Course, Instructor, Section
 from lessons.models import Lesson
-from tests.conftest import mfa_enable
+from tests.conftest import instructors_group_as_declared, mfa_enable
 
 BUCKET = "bds-test-media"
 REGION = "us-east-1"
@@ -116,14 +116,7 @@ def put(url: str, data: bytes) -> int:
 
 @pytest.fixture
 def instructors_group(db):
-    group, _ = Group.objects.get_or_create(name="Instructors")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["courses", "lessons"],
-            codename__regex=r"^(add|change|view)_(course|section|lesson|material)$",
-        )
-    )
-    return group
+    return instructors_group_as_declared()
 
 
 def with_mfa(user):

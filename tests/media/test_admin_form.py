@@ -255,3 +255,42 @@ def test_a_material_for_a_lesson_being_created_is_accepted_for_its_course(s3_sto
     section.course.instructors.clear()  # no longer Ian's course: the token is worthless
     with pytest.raises(uploads.UploadRefused, match="cannot upload"):
         uploads.upload_token_verify(user=ian, token=started["token"], kind="material", course_id=None, lesson_id=None)
+
+
+def material_form(user, lesson, upload):
+    request = RequestFactory().post("/admin/")
+    request.user = user
+    model_admin = MaterialAdmin(Material, AdminSite())
+    form_class = model_admin.get_form(request, None, change=False)
+    data = {"lesson": str(lesson.pk), "title": "Checklist", "order": "1"}
+    return form_class(data, {"file": upload})
+
+
+@pytest.mark.parametrize(
+    ("filename", "content_type", "message"),
+    [
+        ("payload.exe", "application/x-msdownload", "is not an allowed material file"),
+        ("phish.html", "text/html", "is not an allowed material file"),
+        ("checklist.pdf", "text/html", "does not match its extension"),
+    ],
+)
+def test_local_material_uploads_accept_only_the_direct_upload_types(ian, ians_lesson, filename, content_type, message):
+    form = material_form(ian, ians_lesson, SimpleUploadedFile(filename, b"<script>", content_type=content_type))
+    assert not form.is_valid()
+    assert message in form.errors["file"][0]
+    assert not Material.objects.exists()
+
+
+def test_a_local_pdf_material_is_accepted(ian, ians_lesson):
+    form = material_form(
+        ian, ians_lesson, SimpleUploadedFile("checklist.pdf", b"%PDF-1.7", content_type="application/pdf")
+    )
+    assert form.is_valid(), form.errors
+
+
+def test_a_local_video_of_the_wrong_type_is_refused(ian, ians_lesson):
+    _, _, form = lesson_form(
+        ian, ians_lesson, video=SimpleUploadedFile("takeoff.avi", b"local-bytes", content_type="video/x-msvideo")
+    )
+    assert not form.is_valid()
+    assert "is not an allowed video file" in form.errors["video"][0]

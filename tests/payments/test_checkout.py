@@ -144,7 +144,9 @@ def test_a_paid_student_is_not_charged_again(student_client, verified_student, p
 # -- coupons ----------------------------------------------------------------------------------------
 
 
-def test_coupon_discount_is_fixed_on_the_payment_and_counted_on_success(student_client, verified_student, paid_course):
+def test_coupon_discount_is_fixed_on_the_payment_and_reserved_at_checkout(
+    student_client, verified_student, paid_course
+):
     Coupon.objects.create(code="SPRING25", percent_off=25, max_redemptions=10)
     payment = services.checkout_start(user=verified_student, course=paid_course)
 
@@ -155,7 +157,8 @@ def test_coupon_discount_is_fixed_on_the_payment_and_counted_on_success(student_
     assert discounted.amount == 3675
     payment.refresh_from_db()
     assert payment.status == Payment.Status.CANCELED  # the full-price checkout can no longer be paid
-    assert Coupon.objects.get().times_redeemed == 0  # counted on success, not on checkout
+    assert Coupon.objects.get().times_redeemed == 1  # reserved when the checkout opened
+    assert discounted.coupon_reserved
 
     services.checkout_pay_offline(payment=discounted)
     services.checkout_pay_offline(payment=discounted)  # a second press changes nothing
@@ -167,9 +170,9 @@ def test_unknown_or_exhausted_coupon_is_refused(student_client, verified_student
     Coupon.objects.create(code="GONE", amount_off=1000, max_redemptions=1, times_redeemed=1)
     payment = services.checkout_start(user=verified_student, course=paid_course)
 
-    for code in ("NOPE", "gone"):
+    for code, message in (("NOPE", "That coupon code is not valid for this course"), ("gone", "has just been used up")):
         response = student_client.post(f"/payments/checkout/{payment.pk}/coupon/", {"coupon": code}, follow=True)
-        assert "That coupon code is not valid for this course" in response.content.decode()
+        assert message in response.content.decode()
     assert Payment.objects.get().amount == 4900
 
 
@@ -182,22 +185,47 @@ def test_a_full_discount_enrolls_without_stripe(verified_student, paid_course):
     assert Enrollment.objects.get().status == Enrollment.Status.ACTIVE
 
 
-def test_coupon_never_counted_beyond_its_maximum(verified_student, outsider, paid_course):
+def test_a_single_use_coupon_opened_by_three_students_discounts_one_and_tells_the_others(
+    verified_student, outsider, paid_course, django_user_model
+):
+    """Sequential open-then-pay: the review's 50% single-use coupon gave three discounts."""
     from tests.payments.conftest import verify_email
 
-    verify_email(outsider)
-    coupon = Coupon.objects.create(code="ONCE", amount_off=900, max_redemptions=1)
+    third = django_user_model.objects.create_user(email="third@example.com", password="x", full_name="Third Student")
+    for user in (outsider, third):
+        verify_email(user)
+    coupon = Coupon.objects.create(code="ONCE", percent_off=50, max_redemptions=1)
     first = services.checkout_start(user=verified_student, course=paid_course, coupon_code="ONCE")
-    second = services.checkout_start(user=outsider, course=paid_course, coupon_code="ONCE")
+    for user in (outsider, third):
+        with pytest.raises(services.CheckoutError, match="has just been used up"):
+            services.checkout_start(user=user, course=paid_course, coupon_code="ONCE")
 
     services.checkout_pay_offline(payment=first)
-    services.checkout_pay_offline(payment=second)
 
     coupon.refresh_from_db()
     assert coupon.times_redeemed == 1
-    assert Payment.objects.filter(coupon_counted=True).count() == 1
-    # The second student paid the discounted price already: access is honoured.
-    assert Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).count() == 2
+    assert list(Payment.objects.filter(coupon=coupon).values_list("status", "coupon_reserved")) == [
+        (Payment.Status.SUCCEEDED, True)
+    ]
+    assert Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).count() == 1
+
+
+def test_the_student_who_loses_the_coupon_sees_why_and_keeps_the_full_price_checkout(
+    student_client, verified_student, outsider, paid_course
+):
+    from tests.payments.conftest import verify_email
+
+    verify_email(outsider)
+    Coupon.objects.create(code="LAST", amount_off=900, max_redemptions=1)
+    services.checkout_start(user=outsider, course=paid_course, coupon_code="LAST")
+    payment = services.checkout_start(user=verified_student, course=paid_course)
+
+    page = student_client.post(f"/payments/checkout/{payment.pk}/coupon/", {"coupon": "last"}, follow=True)
+
+    html = page.content.decode()
+    assert "the coupon LAST has just been used up" in html
+    payment.refresh_from_db()
+    assert payment.is_open and payment.amount == 4900 and payment.coupon_id is None
 
 
 # -- Stripe unreachable -----------------------------------------------------------------------------

@@ -86,3 +86,22 @@ def test_readyz_names_the_cache_while_redis_is_down(client, private_redis):
     assert response.status_code == 503
     assert response.json()["checks"]["cache"].startswith("failing")
     assert response.json()["checks"]["database"] == "ok"
+
+
+@pytest.mark.django_db
+def test_api_login_fails_closed_while_the_lockout_counters_are_unreachable(client, student, password, private_redis):
+    """Like the login form: without Redis the failed-attempt counters cannot be kept, so no
+    password is checked at all (a 503 the app can retry), rather than an unlimited oracle."""
+    payload = {"email": student.email, "password": password}
+    assert client.post("/api/v1/auth/token", payload, content_type="application/json").status_code == 200
+
+    private_redis.stop()
+
+    response = client.post("/api/v1/auth/token", payload, content_type="application/json")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert int(response["Retry-After"]) >= 1
+    # The website refuses too (allauth's own counter lock already fails, before the adapter's probe).
+    web = client.post("/accounts/login/", {"login": student.email, "password": password})
+    assert web.status_code != 302
+    assert "_auth_user_id" not in client.session

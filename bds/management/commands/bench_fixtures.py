@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.tokens import token_pair_issue
+from accounts.tokens import token_pair_for
 from courses.models import Course, Section
 from enrollments.models import Enrollment
 from flights.models import FlightSession
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.create()
-        _user, pair = token_pair_issue(email=user.email, password="bench-password-2026")
+        pair = token_pair_for(user=user)
         counts = {
             "courses": Course.objects.count(),
             "sections": Section.objects.count(),

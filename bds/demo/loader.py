@@ -1,0 +1,251 @@
+"""Read the demo school's YAML files (bds/demo/data/) into checked dicts for `seed_demo`.
+
+Every file is checked against a small schema and every cross-reference (a course's category and
+instructors, a lesson's materials, a session's course and site) is resolved here, so a typo in the
+data stops the command before it writes anything, with the file and the key at fault:
+
+    bds/demo/data/courses/02-part-107-remote-pilot-exam-prep.yaml: sections[0].lessons[1]: missing 'minutes'
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+from django.utils.text import slugify
+
+from courses.models import Course
+from lessons.models import KnowledgeArea
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is present
+
+
+class DemoDataError(ValueError):
+    """Malformed demo data; the message starts with the file and the key."""
+
+
+@dataclass(frozen=True)
+class DemoSchool:
+    categories: list[dict]
+    staff: dict
+    student: dict
+    instructor_password: str
+    instructors: list[dict]
+    materials: dict[str, dict]
+    courses: list[dict]  # in file-name order; each lesson carries its resolved "slug"
+    sites: dict[str, dict]
+    waiver: str
+    flight_sessions: dict[str, list[dict]]  # by course slug; "starts" is a datetime.time
+    questions: list[dict]
+
+
+# A schema maps each key to its type, a nested schema (dict) or a list of one (one-item list).
+# A key ending in "?" is optional. Unknown keys are errors: a misspelt optional key would
+# otherwise be ignored without a word.
+TEXT, NUMBER = str, (str, int)
+LOGIN = {"email": TEXT, "full_name": TEXT, "password": TEXT}
+SCHEMAS: dict[str, dict] = {
+    "categories.yaml": {
+        "categories": [
+            {"slug": TEXT, "name": TEXT, "description": TEXT, "order": int, "cover_colours": [TEXT]},
+        ]
+    },
+    "people.yaml": {
+        "staff": LOGIN,
+        "student": LOGIN,
+        "instructor_password": TEXT,
+        "instructors": [{"email": TEXT, "full_name": TEXT, "faa_certificate_number": TEXT, "bio": TEXT}],
+    },
+    "materials.yaml": {
+        "materials": {"*": {"title": TEXT, "intro": TEXT, "sections": [{"heading": TEXT, "items": [TEXT]}]}}
+    },
+    "course": {
+        "slug": TEXT,
+        "title": TEXT,
+        "category": TEXT,
+        "level": TEXT,
+        "format": TEXT,
+        "price": NUMBER,
+        "estimated_hours": NUMBER,
+        "status?": TEXT,
+        "is_featured?": bool,
+        "prerequisites?": [TEXT],
+        "instructors": [TEXT],
+        "summary": TEXT,
+        "description": TEXT,
+        "sections": [
+            {
+                "title": TEXT,
+                "lessons": [{"slug?": TEXT, "title": TEXT, "minutes": int, "materials?": [TEXT], "body": TEXT}],
+            }
+        ],
+    },
+    "flight_sessions.yaml": {
+        "sites": {"*": {"location_name": TEXT, "location_address": TEXT}},
+        "waiver": TEXT,
+        "sessions": {
+            "*": [
+                {
+                    "days_after_first_saturday": int,
+                    "starts": TEXT,
+                    "hours": int,
+                    "capacity": int,
+                    "instructors": [TEXT],
+                    "site": TEXT,
+                    "notes": TEXT,
+                }
+            ]
+        },
+    },
+    "practice_exam.yaml": {
+        "questions": [
+            {"key": TEXT, "area": TEXT, "question": TEXT, "choices": [TEXT], "correct": TEXT, "explanation": TEXT}
+        ]
+    },
+}
+
+
+def demo_school_load(data_dir: Path = DATA_DIR) -> DemoSchool:
+    """All of the demo data, checked. Raises DemoDataError naming the file and key at fault."""
+    files = {name: _read(data_dir / name) for name in SCHEMAS if name.endswith(".yaml")}
+    course_paths = sorted((data_dir / "courses").glob("*.yaml"))
+    courses = [(path, _read(path, SCHEMAS["course"])) for path in course_paths]
+    for path, course in courses:
+        _course_check(path, course, files)
+    _lesson_slugs_check(courses)
+    flights = files["flight_sessions.yaml"]
+    sessions = _sessions_check(data_dir / "flight_sessions.yaml", flights, files, [c for _p, c in courses])
+    _questions_check(data_dir / "practice_exam.yaml", files["practice_exam.yaml"]["questions"])
+    people = files["people.yaml"]
+    return DemoSchool(
+        categories=files["categories.yaml"]["categories"],
+        staff=people["staff"],
+        student=people["student"],
+        instructor_password=people["instructor_password"],
+        instructors=people["instructors"],
+        materials=files["materials.yaml"]["materials"],
+        courses=[course for _path, course in courses],
+        sites=flights["sites"],
+        waiver=flights["waiver"],
+        flight_sessions=sessions,
+        questions=files["practice_exam.yaml"]["questions"],
+    )
+
+
+def _read(path: Path, schema: dict | None = None):
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - a safe loader
+    except OSError as error:
+        raise DemoDataError(f"{path}: cannot read ({error.strerror})") from error
+    except yaml.YAMLError as error:
+        raise DemoDataError(f"{path}: not valid YAML: {error}") from error
+    _check(path, data, schema or SCHEMAS[path.name], "")
+    return data
+
+
+def _check(path: Path, value, schema, where: str) -> None:
+    here = where or "top level"
+    if isinstance(schema, dict):
+        if not isinstance(value, dict):
+            raise DemoDataError(f"{path}: {here}: expected a mapping, got {type(value).__name__}")
+        if "*" in schema:  # a mapping of names to entries of one shape
+            for key, item in value.items():
+                _check(path, item, schema["*"], f"{where}.{key}" if where else str(key))
+            return
+        keys = {key.rstrip("?"): key for key in schema}
+        for key in value:
+            if key not in keys:
+                raise DemoDataError(f"{path}: {here}: unknown key {key!r} (expected one of {', '.join(keys)})")
+        for name, key in keys.items():
+            if name in value:
+                _check(path, value[name], schema[key], f"{where}.{name}" if where else name)
+            elif not key.endswith("?"):
+                raise DemoDataError(f"{path}: {here}: missing {name!r}")
+    elif isinstance(schema, list):
+        if not isinstance(value, list) or not value:
+            raise DemoDataError(f"{path}: {here}: expected a non-empty list")
+        for index, item in enumerate(value):
+            _check(path, item, schema[0], f"{where}[{index}]")
+    elif not isinstance(value, schema) or isinstance(value, bool) and schema is not bool:
+        expected = " or ".join(t.__name__ for t in schema) if isinstance(schema, tuple) else schema.__name__
+        raise DemoDataError(f"{path}: {here}: expected {expected}, got {value!r}")
+
+
+def _course_check(path: Path, course: dict, files: dict) -> None:
+    def fail(key: str, problem: str):
+        raise DemoDataError(f"{path}: {key}: {problem}")
+
+    choices = {"level": Course.Level.values, "format": Course.Format.values, "status": Course.Status.values}
+    for key, allowed in choices.items():
+        if key in course and course[key] not in allowed:
+            fail(key, f"{course[key]!r} is not one of {', '.join(allowed)}")
+    for key in ("price", "estimated_hours"):
+        try:
+            course[key] = Decimal(str(course[key]))
+        except InvalidOperation:
+            fail(key, f"{course[key]!r} is not a number")
+    if course["category"] not in {category["slug"] for category in files["categories.yaml"]["categories"]}:
+        fail("category", f"no category {course['category']!r} in categories.yaml")
+    emails = {person["email"] for person in files["people.yaml"]["instructors"]}
+    for index, email in enumerate(course["instructors"]):
+        if email not in emails:
+            fail(f"instructors[{index}]", f"no instructor {email!r} in people.yaml")
+    for s, section in enumerate(course["sections"]):
+        for n, lesson in enumerate(section["lessons"]):
+            lesson["slug"] = lesson.get("slug") or slugify(lesson["title"])[:140]
+            for m, key in enumerate(lesson.get("materials", [])):
+                if key not in files["materials.yaml"]["materials"]:
+                    fail(f"sections[{s}].lessons[{n}].materials[{m}]", f"no material {key!r} in materials.yaml")
+
+
+def _lesson_slugs_check(courses: list[tuple[Path, dict]]) -> None:
+    # Lesson slugs are unique school-wide; a clash would silently move a lesson between courses.
+    seen: dict[str, Path] = {}
+    slugs = {course["slug"] for _path, course in courses}
+    for path, course in courses:
+        for slug in course.get("prerequisites", []):
+            if slug not in slugs:
+                raise DemoDataError(f"{path}: prerequisites: no course {slug!r} in courses/")
+        for section in course["sections"]:
+            for lesson in section["lessons"]:
+                if lesson["slug"] in seen:
+                    raise DemoDataError(
+                        f"{path}: lesson {lesson['title']!r}: its slug {lesson['slug']!r} is also used in "
+                        f"{seen[lesson['slug']].name}; give one an explicit 'slug'"
+                    )
+                seen[lesson["slug"]] = path
+
+
+def _sessions_check(path: Path, flights: dict, files: dict, courses: list[dict]) -> dict[str, list[dict]]:
+    slugs = {course["slug"] for course in courses}
+    emails = {person["email"] for person in files["people.yaml"]["instructors"]}
+    for slug, sessions in flights["sessions"].items():
+        if slug not in slugs:
+            raise DemoDataError(f"{path}: sessions.{slug}: no course with that slug in courses/")
+        for index, session in enumerate(sessions):
+            where = f"sessions.{slug}[{index}]"
+            if session["site"] not in flights["sites"]:
+                raise DemoDataError(f"{path}: {where}.site: no site {session['site']!r} under 'sites'")
+            if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", session["starts"]):
+                raise DemoDataError(f"{path}: {where}.starts: {session['starts']!r} is not a quoted 24-hour HH:MM")
+            session["starts"] = time.fromisoformat(session["starts"])
+            for email in session["instructors"]:
+                if email not in emails:
+                    raise DemoDataError(f"{path}: {where}.instructors: no instructor {email!r} in people.yaml")
+    return flights["sessions"]
+
+
+def _questions_check(path: Path, questions: list[dict]) -> None:
+    keys: set[str] = set()
+    for index, question in enumerate(questions):
+        where = f"questions[{index}] ({question['key']})"
+        if question["key"] in keys:
+            raise DemoDataError(f"{path}: {where}: the key is used twice")
+        keys.add(question["key"])
+        if question["area"] not in KnowledgeArea.values:
+            raise DemoDataError(f"{path}: {where}.area: {question['area']!r} is not one of {KnowledgeArea.values}")
+        if len(question["choices"]) != 3 or question["correct"] not in ("A", "B", "C"):
+            raise DemoDataError(f"{path}: {where}: needs three choices and 'correct' A, B or C")
