@@ -120,6 +120,11 @@ def demo_school_load(data_dir: Path = DATA_DIR) -> DemoSchool:
     sessions = _sessions_check(data_dir / "flight_sessions.yaml", flights, files, [c for _p, c in courses])
     _questions_check(data_dir / "practice_exam.yaml", files["practice_exam.yaml"]["questions"])
     people = files["people.yaml"]
+    for person in people["instructors"]:
+        person["bio"] = _prose(person["bio"])
+    for course_sessions in sessions.values():
+        for session in course_sessions:
+            session["notes"] = _prose(session["notes"])
     return DemoSchool(
         categories=files["categories.yaml"]["categories"],
         staff=people["staff"],
@@ -129,10 +134,17 @@ def demo_school_load(data_dir: Path = DATA_DIR) -> DemoSchool:
         materials=files["materials.yaml"]["materials"],
         courses=[course for _path, course in courses],
         sites=flights["sites"],
-        waiver=flights["waiver"],
+        waiver=_prose(flights["waiver"]),
         flight_sessions=sessions,
         questions=files["practice_exam.yaml"]["questions"],
     )
+
+
+def _prose(text: str) -> str:
+    """Plain paragraphs (bios, notes, the waiver) are shown with their line breaks kept, so the
+    file's wrapped lines are joined: one line per paragraph, a blank line between them."""
+    paragraphs = text.strip().split("\n\n")
+    return "\n\n".join(" ".join(line.strip() for line in paragraph.splitlines()) for paragraph in paragraphs)
 
 
 def _read(path: Path, schema: dict | None = None):

@@ -17,7 +17,6 @@ when the account is created and never touched again, so a changed password survi
 Instructors get their permissions from the one declaration in accounts/groups.py.
 """
 
-import textwrap
 from datetime import date, datetime, timedelta
 from urllib.parse import quote_plus
 
@@ -124,7 +123,7 @@ class Command(BaseCommand):
         return self._upsert(
             Instructor,
             {"user": user},
-            {"bio": _prose(data["bio"]), "faa_certificate_number": data["faa_certificate_number"]},
+            {"bio": data["bio"], "faa_certificate_number": data["faa_certificate_number"]},
         )
 
     def _course(self, data: dict, categories: dict, instructors: dict, colours: dict) -> Course:
@@ -135,7 +134,7 @@ class Command(BaseCommand):
             {
                 "title": data["title"],
                 "summary": data["summary"],
-                "description": _text(data["description"]),
+                "description": data["description"].strip(),
                 "category": categories[data["category"]],
                 "level": data["level"],
                 "format": data["format"],
@@ -172,7 +171,7 @@ class Command(BaseCommand):
                         "section": section,
                         "title": lesson_data["title"],
                         "order": lesson_order,
-                        "body": _text(lesson_data["body"]),
+                        "body": lesson_data["body"].strip(),
                         "duration_seconds": lesson_data["minutes"] * 60,
                         "is_preview": first_lesson,
                     },
@@ -209,7 +208,7 @@ class Command(BaseCommand):
                 location_address=site["location_address"],
                 map_url=f"https://www.openstreetmap.org/search?query={quote_plus(site['location_address'])}",
                 capacity=data["capacity"],
-                notes=_prose(data["notes"]),
+                notes=data["notes"],
             )
             session.instructors.set([instructors[email] for email in data["instructors"]])
             self.created += 1
@@ -217,7 +216,7 @@ class Command(BaseCommand):
     def _waiver(self, course: Course) -> None:
         """Version 1 of the flight-day waiver: booking a seat needs a published one."""
         _waiver, created = Waiver.objects.get_or_create(
-            course=course, version=1, defaults={"text": _prose(self.school.waiver), "published_at": timezone.now()}
+            course=course, version=1, defaults={"text": self.school.waiver, "published_at": timezone.now()}
         )
         self.created += created
 
@@ -263,17 +262,6 @@ class Command(BaseCommand):
             "Staff and instructors set up an authenticator app (TOTP) the first time they open /admin/: "
             "scan the QR code it shows, enter a code, keep the recovery codes."
         )
-
-
-def _text(markdown: str) -> str:
-    return textwrap.dedent(markdown).strip()
-
-
-def _prose(text: str) -> str:
-    """Plain paragraphs (bios, notes, waivers) are shown with their line breaks kept, so the
-    source's wrapped lines are joined: one line per paragraph, a blank line between them."""
-    paragraphs = _text(text).split("\n\n")
-    return "\n\n".join(" ".join(line.strip() for line in paragraph.splitlines()) for paragraph in paragraphs)
 
 
 def _next_saturday(today: date) -> date:
