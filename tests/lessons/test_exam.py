@@ -69,9 +69,14 @@ def test_seed_without_a_part_107_course_still_builds_the_bank(db):
 
 
 def test_small_bank_draws_every_question(exam):
-    drawn = services.exam_questions_draw(count=60)
-    assert len(drawn) == len(QUESTIONS) < 60
+    drawn = services.exam_questions_draw(count=len(QUESTIONS) + 10)
+    assert len(drawn) == len(QUESTIONS)
     assert len({question.pk for question in drawn}) == len(drawn)
+
+
+def test_the_seeded_bank_gives_a_full_sixty_question_exam_as_the_faa_test_has(exam):
+    assert len(QUESTIONS) >= 60  # the README and the FAA's UAG test both say 60; the demo had 59
+    assert len(services.exam_questions_draw(count=60)) == 60
 
 
 def test_sixty_questions_drawn_in_proportion_to_the_bank(exam):
