@@ -12,6 +12,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.formats import time_format
 
@@ -25,6 +26,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         # Anyone may sign up as a student; instructors and staff are promoted in admin.
         return True
+
+    def get_login_redirect_url(self, request) -> str:
+        """Staff and instructors arrive in the back office, where their work is (and where a first
+        visit leads straight on to setting up the second factor); students on their dashboard.
+        A `next` the login page was given still wins: allauth asks this only without one."""
+        if request.user.is_authenticated and request.user.is_staff:
+            return resolve_url("admin:index")
+        return super().get_login_redirect_url(request)
 
     def save_user(self, request, user, form, commit=True):
         user.full_name = form.cleaned_data["full_name"].strip()
