@@ -145,3 +145,26 @@ def test_dashboard_queries_do_not_grow_with_courses(client, verified_student, co
         page = client.get("/dashboard/").content.decode()
     assert page.count("/dashboard/receipts/BDS-") == 4
     assert len(four) == len(one)
+
+
+def test_dashboard_says_what_happened_to_a_refunded_course_and_offers_to_enroll_again(client, verified_student, course):
+    enrollment = services.enrollment_activate(user=verified_student, course=course)
+    services.enrollment_refund(enrollment=enrollment, reason="test")
+    client.force_login(verified_student)
+
+    page = client.get("/dashboard/").content.decode()
+
+    assert "This course was refunded, so its lessons are closed." in page
+    assert f'href="{course.get_absolute_url()}">Enroll again</a>' in page
+    assert "Continue learning" not in page
+
+
+def test_dashboard_explains_a_paused_course_and_who_to_ask(client, verified_student, course):
+    enrollment = services.enrollment_activate(user=verified_student, course=course)
+    services.enrollment_suspend(enrollment=enrollment, reason="dispute")
+    client.force_login(verified_student)
+
+    page = client.get("/dashboard/").content.decode()
+
+    assert "Your access is paused while your card issuer reviews a dispute" in page
+    assert "Questions? Write to" in page and "Continue learning" not in page

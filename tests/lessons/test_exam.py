@@ -111,7 +111,7 @@ def test_start_creates_a_two_hour_attempt_and_resumes_it(student_client, enrolle
     assert page.content.decode().count('type="radio"') == 180
     # The deadline says which clock it is on (the school's, Boston): "ends at 3:15 PM EST".
     deadline = timezone.localtime(attempt.deadline)
-    assert f'{deadline.strftime("%-I:%M %p")} {deadline.tzname()}</time>' in page.content.decode()
+    assert f"{deadline.strftime('%-I:%M %p')} {deadline.tzname()}</time>" in page.content.decode()
 
 
 def test_one_open_attempt_per_student_is_a_database_rule(enrolled, exam):
