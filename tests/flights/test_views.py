@@ -37,11 +37,12 @@ def test_list_shows_upcoming_sessions_with_seats_left_and_filters_by_course(
     html = response.content.decode()
     assert response.status_code == 200
     assert html.count("Fowl Meadow Field") == 2
-    assert "6 of 6" in html
+    assert "6 of 6 seats left" in html
+    assert html.count(">Book a seat<") == 2  # every card has its action, at every width
     assert 'option value="mapping"' in html
 
     filtered = client.get(reverse("flights:list"), {"course": "mapping"}).content.decode()
-    assert "Aerial Mapping" in filtered and "Part 107 with Flight Day</td>" not in filtered
+    assert "Aerial Mapping" in filtered and "Part 107 with Flight Day</a></h2>" not in filtered
 
 
 def test_detail_offers_the_right_action(client, student, password, enrollment, make_student, make_session, waiver):
@@ -429,3 +430,13 @@ def test_roster_and_detail_query_counts_do_not_grow_with_students(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("flights:roster", args=[session.pk]))
     assert response.content.decode().count("Waiver v2 accepted") == 4  # capacity is 4
+
+
+def test_a_full_session_card_offers_the_waitlist(client, make_session, enrollment):
+    from flights.models import SeatBooking
+
+    session = make_session(capacity=1)
+    SeatBooking.objects.create(session=session, enrollment=enrollment, status=SeatBooking.Status.BOOKED)
+    html = client.get(reverse("flights:list")).content.decode()
+    assert "Full, waitlist open" in html
+    assert ">Join the waitlist<" in html and ">Book a seat<" not in html
