@@ -168,3 +168,20 @@ def test_dashboard_explains_a_paused_course_and_who_to_ask(client, verified_stud
 
     assert "Your access is paused while your card issuer reviews a dispute" in page
     assert "Questions? Write to" in page and "Continue learning" not in page
+
+
+def render_bar(user, course) -> str:
+    html = render_box(user, course)
+    return html[html.index('<div class="enroll-bar">') :]
+
+
+def test_the_phone_enroll_bar_offers_the_same_main_action_as_the_box(verified_student, outsider, course):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert f'href="/courses/{course.slug}/enroll/">Enroll now</a>' in render_bar(AnonymousUser(), course)
+    assert 'type="submit" class="button">Enroll now</button>' in render_bar(verified_student, course)
+    assert "How to enroll" in render_bar(outsider, course)  # the box explains: confirm the email first
+    services.enrollment_activate(user=verified_student, course=course)
+    assert ">Continue learning</a>" in render_bar(verified_student, course)
+    assert course.price_label in render_bar(verified_student, course)
+    assert "{#" not in render_box(verified_student, course)  # a comment never leaks into the page
