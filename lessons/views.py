@@ -289,7 +289,11 @@ def exam_take(request, course_slug, attempt_id):
         return _enroll_required(request, course)
     attempt = _attempt(request, exam, attempt_id)
     result_url = reverse("lessons:exam_result", kwargs={"course_slug": course.slug, "attempt_id": attempt.pk})
+    # The page's script saves each answer as it is chosen and wants JSON, not a redirect and a message.
+    autosave = request.headers.get("X-Exam-Autosave") == "1"
     if attempt.is_submitted:
+        if autosave:
+            return JsonResponse({"result_url": result_url}, status=409)
         if request.method == "POST":
             messages.warning(request, "Time was up: the exam was graded on the answers saved before the deadline.")
         return redirect(result_url)
@@ -300,13 +304,20 @@ def exam_take(request, course_slug, attempt_id):
             return redirect(result_url)
         if not services.exam_answers_save(attempt=attempt, answers=answers):
             services.exam_attempt_submit(attempt=attempt)
+            if autosave:
+                return JsonResponse({"result_url": result_url}, status=409)
             messages.warning(request, "Time was up: the exam was graded on the answers saved before the deadline.")
             return redirect(result_url)
+        if autosave:
+            return JsonResponse({"saved": len(answers)})
         messages.success(request, "Answers saved.")
         return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
     items = services.exam_attempt_items(attempt)
+    answered_count = sum(1 for item in items if item.chosen_id)
     return render(
-        request, "lessons/exam_take.html", {"course": course, "exam": exam, "attempt": attempt, "items": items}
+        request,
+        "lessons/exam_take.html",
+        {"course": course, "exam": exam, "attempt": attempt, "items": items, "answered_count": answered_count},
     )
 
 

@@ -256,3 +256,46 @@ def test_the_exam_goes_to_the_prep_course_not_a_sibling_in_its_category(course):
     )
     question_bank_seed()
     assert PracticeExam.objects.get().course == prep
+
+
+def test_the_exam_page_has_a_navigator_clickable_choices_and_its_script(student_client, enrolled, course, exam):
+    attempt = services.exam_attempt_start(user=enrolled, exam=exam)
+    first = attempt.items.order_by("order").first()
+    services.exam_answers_save(attempt=attempt, answers={first.pk: first.question.choices.first().pk})
+    html = student_client.get(reverse("lessons:exam_take", args=[course.slug, attempt.pk])).content.decode()
+    total = attempt.items.count()
+    assert f"Question 1 of {total}" in html
+    assert html.count('class="exam-choice"') == 3 * total  # each radio sits inside its label: one click target
+    assert f'<span id="exam-answered-count">1</span> of {total} answered' in html
+    assert f'href="#item-{first.pk}" data-nav="{first.pk}" class="answered"' in html
+    assert html.count('data-flag="') == total
+    assert "js/exam.js" in html
+
+
+def test_autosave_answers_in_json_and_saves(student_client, enrolled, course, exam):
+    attempt = services.exam_attempt_start(user=enrolled, exam=exam)
+    item = attempt.items.first()
+    url = reverse("lessons:exam_take", args=[course.slug, attempt.pk])
+    choice = item.question.choices.first()
+    response = student_client.post(url, {f"item-{item.pk}": choice.pk, "save": "1"}, HTTP_X_EXAM_AUTOSAVE="1")
+    assert response.status_code == 200 and response.json() == {"saved": 1}
+    item.refresh_from_db()
+    assert item.chosen_id == choice.pk
+    # No "Answers saved." message piles up for the next page view.
+    assert "Answers saved." not in student_client.get(url).content.decode()
+
+
+def test_autosave_after_the_deadline_says_where_the_result_is(student_client, enrolled, course, exam):
+    attempt = services.exam_attempt_start(user=enrolled, exam=exam)
+    ExamAttempt.objects.filter(pk=attempt.pk).update(
+        started_at=timezone.now() - timedelta(hours=2, seconds=1), deadline=timezone.now() - timedelta(seconds=1)
+    )
+    item = attempt.items.first()
+    url = reverse("lessons:exam_take", args=[course.slug, attempt.pk])
+    response = student_client.post(
+        url, {f"item-{item.pk}": item.question.choices.first().pk, "save": "1"}, HTTP_X_EXAM_AUTOSAVE="1"
+    )
+    assert response.status_code == 409
+    assert response.json() == {"result_url": reverse("lessons:exam_result", args=[course.slug, attempt.pk])}
+    attempt.refresh_from_db()
+    assert attempt.is_submitted and not attempt.items.filter(chosen__isnull=False).exists()
