@@ -9,6 +9,9 @@ class BackofficeConfig(AppConfig):
     name = "backoffice"
     verbose_name = "Back office"
 
+    def ready(self) -> None:
+        from backoffice import receivers  # noqa: F401 - connects the dashboard's invalidation
+
 
 class SchoolAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the school's site (backoffice/sites.py) as `admin.site`."""

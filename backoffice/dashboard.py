@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from core import cache_versions
 from courses.models import Course
 from enrollments import reports as enrollment_reports
 from flights import reports as flight_reports
@@ -94,16 +95,32 @@ def dashboard_compute(*, today: date | None = None) -> dict:
     }
 
 
+# Every write the numbers count (payments, refunds, enrollments, bookings, Stripe events) bumps this
+# version token (backoffice/receivers.py), so the dashboard never shows "Refunded $0.00" after a refund
+# until the next scheduled refresh: the next view computes afresh under the new token.
+DASHBOARD_VERSION_KEY = "admin:dashboard:version"
+
+
+def _dashboard_key() -> str:
+    (version,) = cache_versions.tokens(DASHBOARD_VERSION_KEY)
+    return f"{DASHBOARD_CACHE_KEY}:{version}"
+
+
+def dashboard_numbers_changed() -> None:
+    cache_versions.bump(DASHBOARD_VERSION_KEY)
+
+
 def dashboard_refresh() -> dict:
     """Recompute the dashboard and store it for CACHE_TTL_SECONDS (the scheduled job calls this)."""
+    key = _dashboard_key()  # read before computing: a write meanwhile bumps it and this entry goes unread
     data = dashboard_compute()
-    cache.set(DASHBOARD_CACHE_KEY, data, timeout=settings.CACHE_TTL_SECONDS)
+    cache.set(key, data, timeout=settings.CACHE_TTL_SECONDS)
     return data
 
 
 def dashboard_get() -> dict:
-    """The cached dashboard; computed now if the scheduled job has not stored one yet."""
-    data = cache.get(DASHBOARD_CACHE_KEY)
+    """The cached dashboard; computed now if nothing is stored under the current version."""
+    data = cache.get(_dashboard_key())
     return data if data is not None else dashboard_refresh()
 
 

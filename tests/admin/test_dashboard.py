@@ -111,13 +111,32 @@ def test_last_month_and_net_of_refunds(school, make_payment, make_refund, make_e
     ]
 
 
-def test_numbers_are_cached_and_refreshed_by_the_scheduled_task(staff_client, school, make_payment, make_enrollment):
+def test_numbers_are_cached_and_refreshed_by_the_scheduled_task(staff_client, school, django_assert_num_queries):
+    assert "$137.00" in staff_client.get("/admin/").content.decode()
+    # Cached: a second view does not recompute (no aggregate queries), until something counted changes.
+    cached = admin_dashboard.dashboard_get()
+    with django_assert_num_queries(0):
+        assert admin_dashboard.dashboard_get() == cached
+    dashboard_refresh_task.delay()
+    assert "$137.00" in staff_client.get("/admin/").content.decode()
+
+
+def test_a_refund_shows_on_the_very_next_view(staff_client, staff, school, django_capture_on_commit_callbacks):
+    """Issue 21: after a $149 refund the dashboard still said "Refunded $0.00" until the scheduled refresh."""
+    from payments import services as payment_services
+
+    assert "$10.00" in staff_client.get("/admin/").content.decode()  # computed and cached
+    with django_capture_on_commit_callbacks(execute=True):
+        payment_services.payment_refund(
+            payment=school["payments"][1], amount=4900, reason="changed plans", requested_by=staff
+        )
+    page = staff_client.get("/admin/").content.decode()
+    assert "$59.00" in page and "$88.00" in page  # refunded $10 + $49; net $147 - $59
+
+
+def test_a_new_payment_shows_on_the_very_next_view(staff_client, school, make_payment, make_enrollment):
     assert "$137.00" in staff_client.get("/admin/").content.decode()
     make_payment(make_enrollment(school["students"][2], school["practical"]), amount=19900)
-
-    # Cached: the new payment is not counted until the scheduled refresh runs.
-    assert "$137.00" in staff_client.get("/admin/").content.decode()
-    dashboard_refresh_task.delay()
     assert "$336.00" in staff_client.get("/admin/").content.decode()
 
 
