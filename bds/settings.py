@@ -306,7 +306,8 @@ _ANYMAIL_API_KEY_OPTION = {
 def _mailers() -> dict:
     """Django 6.1 MAILERS for EMAIL_PROVIDER."""
     if EMAIL_PROVIDER == "console":
-        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+        # Readable: the text body decoded, links on one line (core/console_email.py).
+        return {"default": {"BACKEND": "core.console_email.ReadableConsoleEmailBackend"}}
     elif EMAIL_PROVIDER == "smtp":
         if not env("EMAIL_HOST"):
             raise ImproperlyConfigured("EMAIL_HOST is not set. It is required when EMAIL_PROVIDER=smtp.")
