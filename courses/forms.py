@@ -3,6 +3,7 @@ from django import forms
 from courses.models import Course
 
 SORT_CHOICES = [
+    ("featured", "Featured"),
     ("relevance", "Best match"),
     ("newest", "Newest"),
     ("price", "Price: low to high"),
@@ -45,8 +46,8 @@ class CatalogFilterForm(forms.Form):
 
     @staticmethod
     def effective_sort(values: dict[str, str]) -> str:
-        """Best match when searching, newest first otherwise, unless the visitor chose."""
-        return values.get("sort") or ("relevance" if values.get("q") else "newest")
+        """Best match when searching, featured courses first otherwise, unless the visitor chose."""
+        return values.get("sort") or ("relevance" if values.get("q") else "featured")
 
     def active_filters(self, values: dict[str, str]) -> list[dict[str, str]]:
         """The search and filters in use, labelled for people ("Format: In person")."""

@@ -136,7 +136,10 @@ class CourseQuerySet(models.QuerySet):
         return queryset
 
     def sorted_by(self, sort: str):
-        """Order for the catalog: relevance (needs `search`), newest, price (low to high) or title."""
+        """Order for the catalog: featured (the default: the school's flagship courses first, then
+        the longest-running), relevance (needs `search`), newest, price (low to high) or title."""
+        if sort == "featured":
+            return self.order_by("-is_featured", F("published_at").asc(nulls_last=True), "pk")
         if sort == "relevance":
             return self.order_by("-rank", "title", "pk")
         if sort == "newest":
@@ -151,7 +154,7 @@ class CourseQuerySet(models.QuerySet):
         if q:
             courses = courses.search(q)
         elif sort == "relevance":
-            sort = "newest"  # nothing to rank without a search
+            sort = "featured"  # nothing to rank without a search
         return courses.filtered(**filters).sorted_by(sort)
 
     def for_cards(self):

@@ -111,6 +111,15 @@ def test_sort(client, school, sort, expected):
     assert titles(client.get("/courses/", {"sort": sort})) == expected
 
 
+def test_the_default_order_puts_featured_courses_first(client, school):
+    """Issue 22: "Newest" by default put the flagship Part 107 course last."""
+    Course.objects.filter(pk__in=[school["part107"].pk, school["mapping"].pk]).update(is_featured=True)
+    response = client.get("/courses/")
+    # Featured first (the longest-running of them first), then the rest.
+    assert titles(response) == ["FAA Part 107 Exam Prep", "Drone Mapping Basics", "Hands-on Flight Day"]
+    assert '<option value="featured" selected>Featured</option>' in response.content.decode()
+
+
 def test_filters_form_works_without_javascript_and_shows_chosen_values(client, school):
     html = client.get("/courses/", {"format": "in_person", "q": "flight", "price": "bogus"}).content.decode()
     assert '<form class="form catalog-filters" method="get" action="/courses/"' in html
