@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import timedelta
+from urllib.parse import urlencode, urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
@@ -15,6 +16,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.shortcuts import resolve_url
 from django.utils import timezone
 from django.utils.formats import time_format
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.client_address import client_ip
 from core.mail import email_send_rendered
@@ -34,6 +36,22 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.user.is_authenticated and request.user.is_staff:
             return resolve_url("admin:index")
         return super().get_login_redirect_url(request)
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        """The link in the confirmation email carries where the student was going (the course they
+        were buying: sign-up's and "Resend confirmation"'s `next`), so confirming, on any device,
+        returns them there; allauth's confirm view honours `next` and checks it again."""
+        url = super().get_email_confirmation_url(request, emailconfirmation)
+        if request is None:
+            return url
+        candidate = request.POST.get("next") or request.GET.get("next") or ""
+        if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+            # Kept as a path on this site: never a host, never a scheme-relative "//elsewhere".
+            parts = urlsplit(candidate)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            if path.startswith("/") and not path.startswith("//"):
+                url = f"{url}?{urlencode({'next': path})}"
+        return url
 
     def save_user(self, request, user, form, commit=True):
         user.full_name = form.cleaned_data["full_name"].strip()

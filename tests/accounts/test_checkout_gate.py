@@ -99,3 +99,35 @@ def test_resend_refuses_get_and_an_outside_next(client, student, mailbox):
     with mailbox():
         response = client.post(reverse("accounts:resend_confirmation"), {"next": "https://evil.example.net/"})
     assert response["Location"] == reverse("accounts:me")
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("http://testserver/courses/part-107/", "/courses/part-107/"),  # the enroll box's way back
+        ("/courses/part-107/?coupon=SPRING", "/courses/part-107/?coupon=SPRING"),
+        ("https://evil.example.net/phish/", None),
+        ("//evil.example.net/", None),
+    ],
+)
+def test_confirming_on_any_device_returns_the_student_to_the_course(client, student, mailbox, next_url, lands_on):
+    """Issue 22: after confirming the email the student went to their dashboard, not the course they were buying."""
+    from django.test import Client
+
+    client.force_login(student)
+    with mailbox():
+        client.post(reverse("accounts:resend_confirmation"), {"next": next_url})
+    [message] = mailbox.outbox
+    link = last_link(message, "/accounts/confirm-email/")
+
+    phone = Client()  # the email is opened elsewhere: no session from the sign-up
+    page = phone.get(link)
+    assert page.status_code == 200
+    if lands_on:  # the confirm page's form carries it on
+        assert f'name="next" value="{lands_on.replace("&", "&amp;")}"' in page.content.decode()
+    response = phone.post(link)
+    assert response.status_code == 302
+    if lands_on:
+        assert response["Location"] == lands_on
+    else:
+        assert "evil" not in response["Location"] and "next=" not in link
