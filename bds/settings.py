@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "anymail",
     "storages",
     "corsheaders",
+    "ninja",  # its bundled Redoc, served from our own static files for /api/v1/docs (no CDN)
     "core",  # ground-floor plumbing: mail and its delivery task, storage, task base, caches
     "accounts",
     "courses",

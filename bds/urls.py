@@ -2,9 +2,7 @@
 
 from anymail.signals import tracking
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from accounts.email_tracking import email_tracking_event_received
 from api.v1 import api as api_v1
@@ -17,8 +15,6 @@ tracking.connect(email_tracking_event_received, dispatch_uid="accounts.email_tra
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    # Browsers and feed readers ask for /favicon.ico whatever the page says: the school's icon, not a 404.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True), name="favicon"),
     path("readyz", health.readyz, name="readyz"),
     # The back office's pages (email previews, reports, bulk email), before admin's catch-all.
     path("admin/", include("backoffice.urls")),

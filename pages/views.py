@@ -11,9 +11,10 @@ import posixpath
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 from django.views.static import serve
@@ -52,6 +53,13 @@ def home(request):
             "CACHE_TTL_SECONDS": settings.CACHE_TTL_SECONDS,
         },
     )
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links (the admin linked nothing): the school's icon.
+    Resolved per request, as the static manifest's hashed name exists only after collectstatic."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @staff_view_with_mfa
