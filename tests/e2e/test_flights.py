@@ -31,8 +31,8 @@ def test_student_accepts_the_waiver_books_a_seat_and_downloads_the_ics(demo, pag
 
     log_in(page, *STUDENT)
     page.get_by_role("navigation", name="Main").first.get_by_role("link", name="Flight sessions").click()
-    row = page.get_by_role("row").filter(has_text=COURSE).first
-    row.get_by_role("link", name=re.compile(r"^Details")).click()
+    card = page.get_by_role("listitem").filter(has_text=COURSE).first
+    card.get_by_role("link", name=re.compile(r"^Book a seat")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{COURSE}: flight session")
     page.get_by_role("link", name="Book a seat").click()
 
