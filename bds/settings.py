@@ -10,9 +10,8 @@ With DEBUG off the process refuses to start while a production secret is missing
 variable, instead of silently running on a development value.
 """
 
-import secrets
+import hashlib
 import sys
-import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -261,18 +260,15 @@ STRIPE_WEBHOOK_BODY_SECONDS = 5
 
 
 def _jwt_secret() -> str:
-    """JWT_SECRET; without it (development only) a random per-process key."""
+    """JWT_SECRET; production refuses to start without it. In development a key derived from the
+    (development) SECRET_KEY: stable across runserver reloads and every manage.py call, so tokens keep
+    working and nothing warns on each command (issue 22's first-run noise)."""
     secret = required_in_production("JWT_SECRET")
     if secret:
         if len(secret) < 32:
             raise ImproperlyConfigured("JWT_SECRET must be at least 32 characters (16 random bytes, hex-encoded).")
         return secret
-    if not TESTING:
-        warnings.warn(
-            "JWT_SECRET is not set: API tokens are signed with a random per-process development key.",
-            stacklevel=2,
-        )
-    return secrets.token_hex(32)
+    return hashlib.sha256(f"bds-development-jwt:{SECRET_KEY}".encode()).hexdigest()
 
 
 JWT_SECRET = _jwt_secret()
@@ -533,7 +529,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # -- 9. Background jobs (Celery on Redis) ---------------------------------------------------------
 # Tasks are found by autodiscovery: each installed app's tasks.py (bds/celery.py).
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# With no Redis, tasks run eagerly; the in-memory broker is named with a host so kombu does not warn.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = None
 # Without a broker (the embedded default) every task runs in-process, so `make run` needs nothing.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
