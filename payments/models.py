@@ -27,11 +27,6 @@ class CouponQuerySet(models.QuerySet):
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
         )
 
-    def redeemable_for(self, course: Course, *, now=None):
-        return self.valid_for(course, now=now).filter(
-            Q(max_redemptions__isnull=True) | Q(times_redeemed__lt=F("max_redemptions"))
-        )
-
 
 class Coupon(models.Model):
     code = models.CharField(max_length=40, help_text="Case does not matter: SPRING25 and spring25 are the same.")
