@@ -179,3 +179,11 @@ def test_a_newer_version_is_asked_at_the_next_checkout_with_what_changed(
     acceptance = PolicyAcceptance.objects.get(policy_version=refund_v3)
     assert acceptance.user == verified_student and acceptance.where == "checkout"
     assert acceptance.ip_address == "127.0.0.1"
+
+
+def test_the_demo_refund_policy_states_the_flight_change_deadline_the_code_applies(settings):
+    from bds.demo.loader import DATA_DIR
+
+    text = (DATA_DIR / "policies" / "refund.md").read_text()
+    assert f"{settings.FLIGHTS_CHANGE_DEADLINE_HOURS} hours before" in text
+    assert "rebook onto another date with priority" in text and "refund of the practical" in text

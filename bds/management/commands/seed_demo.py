@@ -30,11 +30,12 @@ from django.utils import timezone
 
 from accounts.groups import INSTRUCTORS, group_permissions_sync
 from bds.demo.files import cover_png, material_pdf, preview_video_mp4
-from bds.demo.loader import DemoDataError, demo_school_load
+from bds.demo.loader import DATA_DIR, DemoDataError, demo_school_load
 from bds.demo.practice_exam import question_bank_seed
 from courses.models import Category, Course, Instructor, Section
 from flights.models import FlightSession, Waiver
 from lessons.models import ExamQuestion, Lesson, Material
+from policies.models import PolicyKind, PolicyVersion
 
 
 class Command(BaseCommand):
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             for slug, sessions in school.flight_sessions.items():
                 self._flight_sessions(courses[slug], sessions, instructors)
                 self._waiver(courses[slug])
+            self._policies()
             bank = question_bank_seed(school.questions)
             self.created += bank["created"] + bank["exams_created"]
         self._attach_preview_videos()
@@ -219,6 +221,15 @@ class Command(BaseCommand):
             course=course, version=1, defaults={"text": self.school.waiver, "published_at": timezone.now()}
         )
         self.created += created
+
+    def _policies(self) -> None:
+        """Version 1 of the terms, privacy and refund policies (bds/demo/data/policies/*.md), once."""
+        for kind in PolicyKind:
+            if PolicyVersion.objects.filter(kind=kind).exists():
+                continue
+            body = (DATA_DIR / "policies" / f"{kind.value}.md").read_text(encoding="utf-8")
+            PolicyVersion.objects.create(kind=kind, version=1, body=body, published_at=timezone.now())
+            self.created += 1
 
     # -- files -----------------------------------------------------------------------------------
 
