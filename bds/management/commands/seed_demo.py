@@ -122,11 +122,19 @@ class Command(BaseCommand):
         login = {"email": data["email"], "full_name": data["full_name"], "password": self.school.instructor_password}
         user = self._user(login, is_staff=True)
         user.groups.add(self.instructors_group)
-        return self._upsert(
-            Instructor,
-            {"user": user},
-            {"bio": data["bio"], "faa_certificate_number": data["faa_certificate_number"]},
-        )
+        fields = ("bio", "faa_certificate_number", "faa_certificate_type", "years_flying", "headline")
+        instructor = self._upsert(Instructor, {"user": user}, {key: data[key] for key in fields})
+        # Portrait (public) and signature (private, printed on certificates): committed demo images.
+        stem = data["email"].split("@")[0].replace(".", "-")
+        folder = DATA_DIR / "instructors"
+        if not instructor.photo and (folder / f"{stem}.jpg").exists():
+            instructor.photo.save(f"{stem}.jpg", ContentFile((folder / f"{stem}.jpg").read_bytes()), save=False)
+            instructor.save(update_fields=["photo"])
+        if not instructor.signature and (folder / f"{stem}-signature.png").exists():
+            signature = ContentFile((folder / f"{stem}-signature.png").read_bytes())
+            instructor.signature.save(f"{stem}-signature.png", signature, save=False)
+            instructor.save(update_fields=["signature"])
+        return instructor
 
     def _course(self, data: dict, categories: dict, instructors: dict, colours: dict) -> Course:
         published = data.get("status", Course.Status.PUBLISHED) == Course.Status.PUBLISHED
