@@ -17,12 +17,17 @@ from enrollments.signals import enrollment_revoked
 from enrollments.student_cache import student_cache_bump
 from flights import services
 from flights.models import FlightSession, SeatBooking
-from lessons.signals import completion_requirement_check
+from lessons.signals import certificate_lines, completion_requirement_check
 
 
 @receiver(completion_requirement_check, dispatch_uid="flights.completion_requirement_check.practical")
 def practical_requirement(sender, enrollment, **kwargs) -> bool:
     return services.practical_requirement_met(enrollment)
+
+
+@receiver(certificate_lines, dispatch_uid="flights.certificate_lines.practical_signoff")
+def practical_signoff_line(sender, enrollment, **kwargs) -> str:
+    return services.practical_signoff_line(enrollment)
 
 
 @receiver(enrollment_revoked, dispatch_uid="flights.enrollment_revoked.free_seats")

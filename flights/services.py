@@ -527,6 +527,21 @@ def practical_signed_off(enrollment: Enrollment) -> bool:
     return SeatBooking.objects.filter(enrollment=enrollment, signed_off_at__isnull=False).exists()
 
 
+def practical_signoff_line(enrollment: Enrollment) -> str:
+    """The certificate's flight-day line: who signed off the practical and when, or "" if nobody did."""
+    booking = (
+        SeatBooking.objects.filter(enrollment=enrollment, signed_off_at__isnull=False)
+        .select_related("signed_off_by", "session")
+        .order_by("-signed_off_at")
+        .first()
+    )
+    if booking is None:
+        return ""
+    signer = booking.signed_off_by.full_name if booking.signed_off_by else "the instructor"
+    day = timezone.localdate(booking.session.starts_at).strftime("%B %-d, %Y")
+    return f"Flight day: practical signed off by {signer} on {day}"
+
+
 def practical_required(course) -> bool:
     """Whether the course counts as complete only after a signed-off practical."""
     return FlightCourseSettings.for_course(course).requires_practical_signoff

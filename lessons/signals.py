@@ -14,3 +14,11 @@ enrollment meets its requirement, or when the course has none; False blocks comp
 receiver (flights not installed), lessons' own rules decide alone. flights answers for the
 practical sign-off (flights/receivers.py).
 """
+
+certificate_lines = Signal()
+"""Asked while a certificate PDF is drawn, for extra lines it prints under the date and hours.
+
+Arguments: `sender` (the Enrollment class), `enrollment`. Each receiver returns a string (one
+line, e.g. the flight-day sign-off) or "" for none. flights answers with the practical's
+sign-off: who signed it and when (flights/receivers.py).
+"""

@@ -17,6 +17,7 @@ from lessons.models import (
     Certificate,
 )
 from lessons.services.completion import course_completion_status
+from lessons.signals import certificate_lines
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,10 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
     if created:
         logger.info("certificate %s issued to user %s for course %s", certificate.public_id, user.pk, course.pk)
     if not certificate.pdf:
-        certificate.pdf.save(
-            f"{certificate.public_id}.pdf", ContentFile(certificate_pdf_render(certificate)), save=False
-        )
+        # Extra lines from the apps above (flights: the practical's sign-off), via a declared signal.
+        extra = [line for _receiver, line in certificate_lines.send(sender=Enrollment, enrollment=enrollment) if line]
+        pdf = certificate_pdf_render(certificate, flight_signoff=" · ".join(extra))
+        certificate.pdf.save(f"{certificate.public_id}.pdf", ContentFile(pdf), save=False)
         Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
     with transaction.atomic():
         claimed = Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(

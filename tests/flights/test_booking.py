@@ -263,6 +263,20 @@ def test_practical_signed_off(enrollment, session, waiver, staff):
     assert booking.signed_off_by == staff
 
 
+def test_the_certificate_line_names_who_signed_off_the_practical_and_the_day(enrollment, session, waiver, staff):
+    from enrollments.models import Enrollment
+    from lessons.signals import certificate_lines
+
+    booking = book(enrollment, session)
+    session_started(session)
+    assert [line for _, line in certificate_lines.send(sender=Enrollment, enrollment=enrollment) if line] == []
+    services.booking_roster_update(
+        booking=booking, actor=staff, checked_in=True, minutes_flown=25, maneuvers=["hover"], signed_off=True
+    )
+    [line] = [line for _, line in certificate_lines.send(sender=Enrollment, enrollment=enrollment) if line]
+    assert line.startswith(f"Flight day: practical signed off by {staff.full_name} on ")
+
+
 def test_roster_update_rules(enrollment, session, waiver, staff):
     booking = book(enrollment, session)
     session_started(session)
