@@ -23,7 +23,7 @@ from lessons.models import ExamChoice, ExamQuestion, Lesson, Material, PracticeE
 
 pytestmark = pytest.mark.django_db
 
-LOGIN_LINE = re.compile(r"^\s+(staff|instructor|student)\s+(\S+@\S+) / (\S+)$", re.MULTILINE)
+LOGIN_LINE = re.compile(r"^\s+(staff|instructor|student)\s+(\S+@\S+) / (\S+)(?:\s+\(.*\))?$", re.MULTILINE)
 
 
 @pytest.fixture(scope="session")
