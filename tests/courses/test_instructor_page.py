@@ -71,3 +71,14 @@ def test_course_page_shows_the_instructor_card_linking_to_their_page(client, ian
     course = make_course(title="Mapping Basics", instructors=[ian])
     page = client.get(course.get_absolute_url()).content.decode()
     assert 'href="/instructors/ian-instructor/"' in page and "7 years flying" in page
+
+
+def test_staff_edit_an_instructor_with_a_private_signature_in_admin(client, staff, ian):
+    from django.core.files.base import ContentFile
+
+    ian.signature.save("ian.png", ContentFile(b"\x89PNG fake"), save=True)
+    client.force_login(staff)
+    response = client.get(f"/admin/courses/instructor/{ian.pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="years_flying"' in page and 'name="signature"' in page
