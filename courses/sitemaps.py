@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from courses.models import Course
+from courses.models import Course, Instructor
 
 
 class SiteUrlSitemap(Sitemap):
@@ -38,4 +38,15 @@ class CourseSitemap(SiteUrlSitemap):
         return course.updated_at
 
 
-SITEMAPS = {"pages": PageSitemap, "courses": CourseSitemap}
+class InstructorSitemap(SiteUrlSitemap):
+    """Instructor pages of people who teach at least one published course."""
+
+    changefreq = "monthly"
+    priority = 0.5
+
+    def items(self):
+        teaching = Course.objects.published().values("instructors")
+        return Instructor.objects.filter(slug__isnull=False, pk__in=teaching).only("slug").order_by("pk")
+
+
+SITEMAPS = {"pages": PageSitemap, "courses": CourseSitemap, "instructors": InstructorSitemap}

@@ -82,3 +82,10 @@ def test_staff_edit_an_instructor_with_a_private_signature_in_admin(client, staf
     assert response.status_code == 200
     page = response.content.decode()
     assert 'name="years_flying"' in page and 'name="signature"' in page
+
+
+def test_sitemap_lists_instructors_who_teach_a_published_course(client, ian, ada, make_course):
+    make_course(instructors=[ian])
+    make_course(instructors=[ada], status=Course.Status.DRAFT)
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/instructors/ian-instructor/" in sitemap and "/instructors/ada-aviator/" not in sitemap
