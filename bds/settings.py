@@ -592,16 +592,19 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(self "https://js.stripe.com")'
+# Static files (scripts, styles, fonts, images) come from the CDN when CDN_BASE_URL is set, so the
+# policy must name it for each kind of static file; media may also come from S3 or its CDN.
+_static_origins = [CDN_BASE_URL] if CDN_BASE_URL else []
 _media_origins = [url for url in (CDN_BASE_URL, S3_CDN_BASE_URL, AWS_S3_ENDPOINT_URL) if url]
 if STORAGE_PROVIDER == "aws_s3" and not AWS_S3_ENDPOINT_URL:
     _media_origins.append(f"https://{AWS_S3_BUCKET}.s3.{AWS_REGION}.amazonaws.com")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE, "https://js.stripe.com"],
-    "style-src": [CSP.SELF, *_media_origins[:1]],
+    "script-src": [CSP.SELF, CSP.NONCE, *_static_origins, "https://js.stripe.com"],
+    "style-src": [CSP.SELF, *_static_origins],
     "img-src": [CSP.SELF, "data:", *_media_origins],
     "media-src": [CSP.SELF, "blob:", *_media_origins],
-    "font-src": [CSP.SELF],
+    "font-src": [CSP.SELF, *_static_origins],
     "connect-src": [CSP.SELF, "https://api.stripe.com", *_media_origins],
     "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
     "form-action": [CSP.SELF],
