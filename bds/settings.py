@@ -419,6 +419,10 @@ MEDIA_UPLOAD_TOKEN_MAX_AGE_SECONDS = 20 * 3600
 # ...and unfinished uploads (and finished ones no row names) older than this are removed by the
 # hourly job below; it exceeds the token's age so a key is never deleted while still savable.
 MEDIA_ORPHAN_UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+# Adaptive streaming (lessons/services/renditions.py, docs/S3.md): after an upload the worker makes
+# HLS renditions of these heights (capped at the source's). Empty turns renditions off: students
+# then get the uploaded MP4, as before.
+VIDEO_RENDITION_HEIGHTS = [int(height) for height in envlist("VIDEO_RENDITION_HEIGHTS", "360,720,1080")]
 
 # -- 6. CDN: static files, public media, CloudFront -----------------------------------------------
 

@@ -30,6 +30,9 @@ class Lesson(models.Model):
     duration_seconds = models.PositiveIntegerField(default=0)
     is_preview = models.BooleanField(default=False, help_text="Watchable without enrolling.")
     is_required = models.BooleanField(default=True, help_text="Counts towards course completion.")
+    # Adaptive streaming: the video the HLS renditions were made from (lessons/services/renditions.py).
+    # They play only while it is still the lesson's video, so a replaced upload never streams the old one.
+    hls_source = models.CharField(max_length=255, blank=True, editable=False)
 
     objects = LessonQuerySet.as_manager()
 
@@ -41,6 +44,10 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def has_renditions(self) -> bool:
+        return bool(self.video) and self.hls_source == self.video.name
 
     @property
     def duration_label(self) -> str:
