@@ -101,9 +101,9 @@ def forget_inherited_clients() -> None:
 
     if not apps.ready:
         return
-    from bds.celery import app as celery_app
+    from celery import current_app  # the project's Celery app (bds/celery.py), set as current
 
-    celery_app._after_fork()
+    current_app._get_current_object()._after_fork()
 
 
 def _disconnect_redis_pools(cache) -> None:
