@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from core.admin import ReadOnlyAdminMixin, RecordsAdminMixin
+from core.admin import LargeTableAdminMixin, ReadOnlyAdminMixin, RecordsAdminMixin
 from core.audit import audit_record  # admin: audit trail
 from payments import services
 from payments.models import Coupon, Payment, Refund, StripeEvent, money_label
@@ -87,7 +87,7 @@ def _csv_safe(value) -> str:
 
 
 @admin.register(Payment)
-class PaymentAdmin(RecordsAdminMixin, admin.ModelAdmin):
+class PaymentAdmin(LargeTableAdminMixin, RecordsAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "created_at",
