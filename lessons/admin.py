@@ -12,6 +12,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from core.widgets import MarkdownAdminMixin
 from courses.admin import (
     InstructorScopedAdmin,
     ScopedInline,
@@ -69,7 +70,8 @@ class LessonInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(LessonVideoStateAdminMixin, DirectUploadAdminMixin, InstructorScopedAdmin):
+class LessonAdmin(MarkdownAdminMixin, LessonVideoStateAdminMixin, DirectUploadAdminMixin, InstructorScopedAdmin):
+    markdown_fields = ["body"]  # core/widgets.py: Write / Preview tabs
     course_path = "section__course"
     direct_upload_fields = {"video": "video"}
     list_display = [

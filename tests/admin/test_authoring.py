@@ -214,3 +214,56 @@ def test_bulk_retry_action_touches_only_lessons_with_a_video(staff_client, lesso
         {"action": "retry_video_processing", "_selected_action": [lesson.pk, other.pk]},
     )
     assert queued == [lesson.pk]
+
+
+# -- 2. Markdown with a server-rendered preview ----------------------------------------------------
+
+PREVIEW_URL = "/admin/markdown-preview/"
+
+
+def test_the_preview_is_rendered_and_sanitised_by_the_server(admin_login, instructor_user):
+    text = "## Airspace\n\n**Class B** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+    response = admin_login(instructor_user).post(PREVIEW_URL, {"text": text})
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert "<h2>Airspace</h2>" in html and "<strong>Class B</strong>" in html
+    assert "<script" not in html and "javascript:" not in html and "onerror" not in html
+    assert reverse("admin_markdown_preview") == PREVIEW_URL
+
+
+def test_the_course_and_lesson_forms_use_the_markdown_editor(admin_login, instructor_user, lesson, own_course):
+    client = admin_login(instructor_user)
+    for url in (
+        reverse("admin:courses_course_change", args=[own_course.pk]),
+        reverse("admin:lessons_lesson_change", args=[lesson.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert f'data-preview-url="{PREVIEW_URL}"' in page and "js/markdown_editor.js" in page
+        assert 'role="tab"' in page and ">Preview</button>" in page
+
+
+def test_preview_is_post_only(admin_login, instructor_user):
+    assert admin_login(instructor_user).get(PREVIEW_URL, {"text": "hi"}).status_code == 405
+
+
+def test_preview_needs_csrf(instructor_user):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(instructor_user)
+    assert strict.post(PREVIEW_URL, {"text": "hi"}).status_code == 403
+
+
+def test_preview_refuses_huge_input(admin_login, instructor_user):
+    response = admin_login(instructor_user).post(PREVIEW_URL, {"text": "a" * 150_000})
+    assert response.status_code == 413 and "too long" in response.json()["error"]
+
+
+def test_preview_is_for_staff_and_instructors_only(client, student, staff_without_mfa):
+    assert client.post(PREVIEW_URL, {"text": "hi"}).status_code == 302  # anonymous: to the login page
+    client.force_login(student)
+    response = client.post(PREVIEW_URL, {"text": "hi"})
+    assert response.status_code == 302 and "login" in response.url
+    client.force_login(staff_without_mfa)
+    response = client.post(PREVIEW_URL, {"text": "hi"})
+    assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
