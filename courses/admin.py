@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.widgets import MarkdownAdminMixin
 from courses.models import Category, Course, Instructor, Section, is_school_staff
 
 
@@ -168,7 +169,8 @@ class SectionInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(InstructorScopedAdmin):
+class CourseAdmin(MarkdownAdminMixin, InstructorScopedAdmin):
+    markdown_fields = ["description"]  # core/widgets.py: Write / Preview tabs
     list_display = [
         *["title", "category", "status", "level", "format", "price_label", "is_featured", "published_at"],
         "preview_link",

@@ -12,6 +12,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from core.widgets import MarkdownAdminMixin
 from courses.admin import (
     InstructorScopedAdmin,
     ScopedInline,
@@ -21,6 +22,7 @@ from courses.admin import (
     sections_editable_by,
 )
 from courses.models import Course, Section, is_school_staff
+from lessons.admin_authoring import LessonVideoStateAdminMixin
 from lessons.models import (
     Certificate,
     ExamChoice,
@@ -68,11 +70,21 @@ class LessonInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
+class LessonAdmin(MarkdownAdminMixin, LessonVideoStateAdminMixin, DirectUploadAdminMixin, InstructorScopedAdmin):
+    markdown_fields = ["body"]  # core/widgets.py: Write / Preview tabs
     course_path = "section__course"
     direct_upload_fields = {"video": "video"}
-    list_display = ["title", "section_label", "order", "duration_label", "is_preview", "is_required"]
-    list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_preview", "is_required"]
+    list_display = [
+        "title",
+        "section_label",
+        "order",
+        "duration_label",
+        "video_state_column",
+        "is_preview",
+        "is_required",
+    ]
+    list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "video_state", "is_preview", "is_required"]
+    actions = ["retry_video_processing"]  # lessons/admin_authoring.py
     list_select_related = ["section__course"]
     search_fields = ["title", "slug", "section__title", "section__course__title"]
     ordering = ["section__course__title", "section__order", "order"]
@@ -84,11 +96,13 @@ class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
         "slug",
         "body",
         "video",
+        "video_processing",
         "poster",
         "duration_seconds",
         "is_preview",
         "is_required",
     ]
+    readonly_fields = ["video_processing"]
     inlines = [MaterialInline]
 
     @admin.display(description="Section", ordering="section__course__title")
