@@ -4,13 +4,18 @@ accounts defines the User admin's fields; the back office registers it with the 
 payments and bookings that accounts cannot import (they depend on it).
 """
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from unfold.admin import ModelAdmin, TabularInline
 
 from accounts.admin import UserAdmin
 from backoffice.models import BulkMessage
@@ -23,7 +28,7 @@ from payments.models import Payment
 
 
 @admin.register(LogEntry)
-class AuditTrailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditTrailAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Every admin change, refund, grant, revoke and scrub: who, when, what, before and after."""
 
     list_display = ["action_time", "user", "content_type", "object_link", "action_label", "before", "after"]
@@ -69,7 +74,7 @@ def _values_label(values) -> str:
 # -- a user's whole story on their admin page ---------------------------------------------------
 
 
-class UserEnrollmentInline(admin.TabularInline):
+class UserEnrollmentInline(TabularInline):
     model = Enrollment
     fk_name = "user"
     extra = 0
@@ -87,7 +92,7 @@ class UserEnrollmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("course", "user")
 
 
-class UserPaymentInline(admin.TabularInline):
+class UserPaymentInline(TabularInline):
     model = Payment
     fk_name = "user"
     extra = 0
@@ -162,7 +167,7 @@ class SchoolUserAdmin(UserAdmin):
 
 
 @admin.register(BulkMessage)
-class BulkMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class BulkMessageAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["created_at", "subject", "audience", "sent_count", "sender"]
     list_select_related = ["sender"]
     search_fields = ["subject", "audience", "sender__email"]
@@ -177,3 +182,20 @@ class BulkMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "sent_count",
         "created_at",
     ]
+
+
+# -- the theme for the admin pages of Django's and allauth's own models ---------------------------
+# Registered with their own ModelAdmin (same fields, filters and permissions), re-registered here on
+# the theme's base class so every page of the back office has the same widgets.
+
+
+def _rethemed(model) -> None:
+    stock = type(admin.site._registry[model])
+    if isinstance(admin.site._registry[model], ModelAdmin):
+        return
+    admin.site.unregister(model)
+    admin.site.register(model, type(stock.__name__, (stock, ModelAdmin), {"__module__": __name__}))
+
+
+for _model in (Group, Site, EmailAddress, Authenticator):
+    _rethemed(_model)

@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from unfold.admin import ModelAdmin
 
 from core.audit import audit_record  # admin: audit trail
 from enrollments import services
@@ -15,7 +16,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(admin.ModelAdmin):
+class EnrollmentAdmin(ModelAdmin):
     list_display = ["user", "course", "status", "is_suspended", "created_at", "activated_at", "ended_at"]
     list_filter = ["status", "course", "created_at", ("suspended_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "course"]
