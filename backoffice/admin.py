@@ -4,13 +4,9 @@ accounts defines the User admin's fields; the back office registers it with the 
 payments and bookings that accounts cannot import (they depend on it).
 """
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from django.contrib.sites.models import Site
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -182,20 +178,3 @@ class BulkMessageAdmin(ReadOnlyAdminMixin, ModelAdmin):
         "sent_count",
         "created_at",
     ]
-
-
-# -- the theme for the admin pages of Django's and allauth's own models ---------------------------
-# Registered with their own ModelAdmin (same fields, filters and permissions), re-registered here on
-# the theme's base class so every page of the back office has the same widgets.
-
-
-def _rethemed(model) -> None:
-    stock = type(admin.site._registry[model])
-    if isinstance(admin.site._registry[model], ModelAdmin):
-        return
-    admin.site.unregister(model)
-    admin.site.register(model, type(stock.__name__, (stock, ModelAdmin), {"__module__": __name__}))
-
-
-for _model in (Group, Site, EmailAddress, Authenticator):
-    _rethemed(_model)
