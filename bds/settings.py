@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.csp import CSP
 
 from bds.env import env, envbool, envfloat, envint, envlist
@@ -54,6 +55,9 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS") or (
 
 # Lower floors first (docs/ARCHITECTURE.md): core, the apps, then the pages that compose them.
 INSTALLED_APPS = [
+    # The admin theme: its templates shadow django.contrib.admin's, so it comes first; the basic config
+    # leaves admin.site alone (the default one would replace the school's site with its own).
+    "unfold.apps.BasicAppConfig",
     "backoffice.apps.SchoolAdminConfig",  # django.contrib.admin, with the school's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,6 +96,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "backoffice.csp.AdminContentSecurityPolicyMiddleware",  # the theme's policy, under /admin/ only
     "core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -201,6 +206,42 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Boston Drone School"
 ACCOUNTS_MFA_REQUIRED_GROUPS = ["Instructors"]  # besides every is_staff user
+
+# -- the back office (Django admin with the django-unfold theme) -----------------------------------
+# The sidebar is built per request by backoffice/sidebar.py: grouped by job, each link shown only to
+# users whose admin would open it. Colours are the site's (static/css/site.css): navy and sky blue.
+
+UNFOLD = {
+    "SITE_TITLE": "Boston Drone School admin",
+    "SITE_HEADER": "Boston Drone School",
+    "SITE_SUBHEADER": "Back office",
+    "SITE_URL": "/",
+    "SITE_ICON": lambda request: static("img/favicon.svg"),  # the mark; the name is next to it
+    "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("img/favicon.svg")}],
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": True,
+    "BORDER_RADIUS": "8px",
+    "COLORS": {
+        "primary": {
+            "50": "#eef5fc",
+            "100": "#d9e8f7",
+            "200": "#b7d3ef",
+            "300": "#86b5e2",
+            "400": "#7cc4ff",
+            "500": "#5aa7e6",
+            "600": "#0b4f8a",
+            "700": "#083b68",
+            "800": "#12325a",
+            "900": "#0c2340",
+            "950": "#07162a",
+        },
+    },
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "backoffice.sidebar.navigation",
+    },
+}
 
 # -- the school's own policies (not deployment config, so not in render.yaml: change them here) ---
 

@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
 
 from core.widgets import MarkdownAdminMixin
 from courses.models import Category, Course, Instructor, Section, is_school_staff
@@ -46,7 +47,7 @@ class NotFoundOutOfScope:
         return obj
 
 
-class InstructorScopedAdmin(NotFoundOutOfScope, admin.ModelAdmin):
+class InstructorScopedAdmin(NotFoundOutOfScope, ModelAdmin):
     """A ModelAdmin whose rows belong to a course; `course_path` is the lookup from the row to it."""
 
     course_path = ""
@@ -109,7 +110,7 @@ def _parent_in_scope(request, obj) -> bool:
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     list_display = ["name", "slug", "order", "course_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -124,7 +125,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instructor)
-class InstructorAdmin(NotFoundOutOfScope, admin.ModelAdmin):
+class InstructorAdmin(NotFoundOutOfScope, ModelAdmin):
     """Staff manage every teaching profile; an instructor edits their own bio and photo."""
 
     list_display = ["__str__", "user_email", "faa_certificate_number"]
@@ -152,7 +153,7 @@ class InstructorAdmin(NotFoundOutOfScope, admin.ModelAdmin):
         return instructor.user.email
 
 
-class SectionInline(ScopedInline, admin.TabularInline):
+class SectionInline(ScopedInline, TabularInline):
     model = Section
     fields = ["order", "title", "lesson_count"]
     readonly_fields = ["lesson_count"]

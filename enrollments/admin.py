@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from unfold.admin import ModelAdmin
 
 from core.admin import LargeTableAdminMixin
 from core.audit import audit_record  # admin: audit trail
@@ -16,7 +17,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(LargeTableAdminMixin, admin.ModelAdmin):
+class EnrollmentAdmin(LargeTableAdminMixin, ModelAdmin):
     list_display = ["user", "course", "status", "is_suspended", "created_at", "activated_at", "ended_at"]
     list_filter = ["status", "course", "created_at", ("suspended_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user", "course"]

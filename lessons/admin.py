@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
 from core.widgets import MarkdownAdminMixin
 from courses.admin import (
@@ -49,7 +50,7 @@ class MaterialForm(forms.ModelForm):
         return super().save(commit)
 
 
-class MaterialInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
+class MaterialInline(DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Material
     direct_upload_fields = {"file": "material"}
     form = MaterialForm
@@ -59,7 +60,7 @@ class MaterialInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
     extra = 1
 
 
-class LessonInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
+class LessonInline(DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Lesson
     direct_upload_fields = {"video": "video"}
     fields = ["order", "title", "slug", "duration_seconds", "is_preview", "is_required", "video"]
@@ -227,7 +228,7 @@ class ParentScopedAdmin:
         super().save_formset(request, form, formset, change)
 
 
-class QuizQuestionInline(ScopedInline, admin.StackedInline):
+class QuizQuestionInline(ScopedInline, StackedInline):
     model = QuizQuestion
     fields = ["order", "text", "explanation"]
     ordering = ["order"]
@@ -249,7 +250,7 @@ class QuizAdmin(ParentScopedAdmin, InstructorScopedAdmin):
         return queryset.filter(pk__in=quizzes_editable_by(request.user).values("pk"))
 
 
-class QuizChoiceInline(ScopedInline, admin.TabularInline):
+class QuizChoiceInline(ScopedInline, TabularInline):
     model = QuizChoice
     fields = ["order", "text", "is_correct"]
     ordering = ["order"]
@@ -269,7 +270,7 @@ class QuizQuestionAdmin(ParentScopedAdmin, InstructorScopedAdmin):
         return queryset.filter(quiz__in=quizzes_editable_by(request.user).values("pk"))
 
 
-class ExamChoiceInline(admin.TabularInline):
+class ExamChoiceInline(TabularInline):
     model = ExamChoice
     fields = ["label", "text", "is_correct"]
     extra = 3
@@ -277,7 +278,7 @@ class ExamChoiceInline(admin.TabularInline):
 
 
 @admin.register(ExamQuestion)
-class ExamQuestionAdmin(admin.ModelAdmin):
+class ExamQuestionAdmin(ModelAdmin):
     """The shared Part 107 bank: school staff maintain it (model permissions decide who)."""
 
     list_display = ["__str__", "area", "is_active"]
@@ -295,7 +296,7 @@ class PracticeExamAdmin(ParentScopedAdmin, InstructorScopedAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ModelAdmin):
     """Issued by the completion workflow only; staff look them up, nobody edits one by hand."""
 
     list_display = ["public_id", "full_name", "course_title", "issued_at", "emailed_at"]

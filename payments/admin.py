@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from unfold.admin import ModelAdmin, TabularInline
 
 from core.admin import LargeTableAdminMixin, ReadOnlyAdminMixin, RecordsAdminMixin
 from core.audit import audit_record  # admin: audit trail
@@ -45,7 +46,7 @@ class RefundForm(forms.Form):
         return cents
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(TabularInline):
     model = Refund
     extra = 0
     can_delete = False
@@ -87,7 +88,7 @@ def _csv_safe(value) -> str:
 
 
 @admin.register(Payment)
-class PaymentAdmin(LargeTableAdminMixin, RecordsAdminMixin, admin.ModelAdmin):
+class PaymentAdmin(LargeTableAdminMixin, RecordsAdminMixin, ModelAdmin):
     list_display = [
         "id",
         "created_at",
@@ -270,7 +271,7 @@ class PaymentAdmin(LargeTableAdminMixin, RecordsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(RecordsAdminMixin, admin.ModelAdmin):
+class RefundAdmin(RecordsAdminMixin, ModelAdmin):
     list_display = ["stripe_refund_id", "created_at", "payment", "amount_display", "status", "requested_by"]
     list_filter = ["status", "created_at"]
     list_select_related = ["payment", "requested_by"]
@@ -283,7 +284,7 @@ class RefundAdmin(RecordsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Coupon)
-class CouponAdmin(admin.ModelAdmin):
+class CouponAdmin(ModelAdmin):
     list_display = ["code", "percent_off", "amount_off", "course", "valid_from", "valid_until", "redemptions"]
     list_filter = ["course"]
     list_select_related = ["course"]
@@ -297,7 +298,7 @@ class CouponAdmin(admin.ModelAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class StripeEventAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["stripe_event_id", "type", "received_at", "processed_at", "attempts", "has_error"]
     list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
     search_fields = ["stripe_event_id", "type"]
