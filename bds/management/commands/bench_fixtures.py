@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 {
                     "session_key": session.session_key,
                     "staff_session_key": staff_session.session_key,
+                    "student_email": user.email,
                     "access_token": pair.access_token,
                     "course_slug": enrollment.course.slug,
                     "lesson_path": f"/learn/{enrollment.course.slug}/{lesson.slug}/",
