@@ -16,6 +16,11 @@ call `forget_users` themselves (accounts/email_tracking.py); CACHE_TTL_SECONDS b
 else. A Redis outage reads as a miss (DJANGO_REDIS_IGNORE_EXCEPTIONS): the row comes from the
 database as before.
 
+The copy also carries the user's group names and whether it has a teaching profile (roles_of),
+which accounts.middleware.mfa_required and courses.models.is_school_staff read instead of a query
+on every page; group changes drop the copies (receivers below), and a teaching profile's save or
+delete does so from courses/receivers.py.
+
 The API's bearer tokens (accounts/tokens.py) read the same copy.
 """
 
@@ -25,9 +30,10 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, get_user_model, load_backend, user_logged_in
 from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
@@ -53,13 +59,26 @@ _REQUEST_ATTRIBUTES = ("backend", "_perm_cache", "_user_perm_cache", "_group_per
 
 
 def remember_user(user) -> None:
-    """Store a copy of this user's row (its fields only: no related objects, no permission caches)."""
+    """Store a copy of this user's row (its fields only: no related objects, no permission caches),
+    with the two role facts every page asks (roles_of): its group names and whether it has a
+    teaching profile. Two queries, once per copy instead of on every request."""
     stored = copy.copy(user)
     stored._state = copy.copy(user._state)
     stored._state.fields_cache = {}
     for attribute in _REQUEST_ATTRIBUTES:
         stored.__dict__.pop(attribute, None)
+    stored._group_names = frozenset(user.groups.values_list("name", flat=True))
+    stored._has_teaching_profile = type(user)._default_manager.filter(pk=user.pk, instructor__isnull=False).exists()
     cache.set(_key(user.pk), stored)
+
+
+def roles_of(user) -> tuple[frozenset[str], bool] | None:
+    """(group names, has a teaching profile) when this user object is a cached copy; None
+    otherwise (the caller then asks the database)."""
+    names = getattr(user, "_group_names", None)  # getattr: request.user is a lazy proxy
+    if names is None:
+        return None
+    return names, getattr(user, "_has_teaching_profile", True)
 
 
 def forget_users(*pks) -> None:
@@ -118,6 +137,26 @@ def _request_user(request):
 @receiver(post_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.user_cache.user_deleted")
 def user_changed(sender, instance, **kwargs):
     forget_users(instance.pk)
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through, dispatch_uid="accounts.user_cache.groups_changed")
+def user_groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Group membership is part of the copy (roles_of): any change drops the copies involved."""
+    if not action.startswith("post_") and action != "pre_clear":
+        return
+    if not reverse:
+        forget_users(instance.pk)
+    elif action == "pre_clear":  # a group emptied: its members, while they are still listed
+        forget_users(*instance.user_set.values_list("pk", flat=True))
+    elif pk_set:
+        forget_users(*pk_set)
+
+
+@receiver(pre_delete, sender=Group, dispatch_uid="accounts.user_cache.group_deleting")
+@receiver(post_save, sender=Group, dispatch_uid="accounts.user_cache.group_saved")  # a rename
+def group_changed(sender, instance, **kwargs):
+    if instance.pk:
+        forget_users(*instance.user_set.values_list("pk", flat=True))
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.user_cache.user_logged_in")

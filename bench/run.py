@@ -81,8 +81,9 @@ def ensure_database(env: dict) -> None:
         subprocess.run(["psql", f"{server}/postgres", "-qc", f'CREATE DATABASE "{name}"'], check=True)
 
 
-def wrk(url: str, headers: dict[str, str]) -> dict:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-H", "X-Forwarded-Proto: https"]
+def wrk(url: str, headers: dict[str, str], *, connections: int = CONNECTIONS, threads: int = 2) -> dict:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency"]
+    command += ["-H", "X-Forwarded-Proto: https"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -215,6 +216,7 @@ def run_benchmarks(port: int, stripe_port: int) -> None:
                 )
                 rounds[name].append(result)
         results = [median_round(runs) for runs in rounds.values()]
+        staff = measure_staff_lists(base, fixtures)
         recycles = log_path.read_text().count("Booting worker") - int(WORKERS)
         rss = peak_rss_kib(server.pid)
     finally:
@@ -238,7 +240,48 @@ def run_benchmarks(port: int, stripe_port: int) -> None:
         webhook = run_webhooks(env, base) if int(WEBHOOK_PAYMENTS) else None
     finally:
         stop_server(server)
-    write_results(results, no_recycling, recycles, rss, fixtures, webhook, query_counts)
+    write_results(results, no_recycling, staff, recycles, rss, fixtures, webhook, query_counts)
+
+
+STAFF_P99_TARGET_MS = 200
+
+
+def measure_staff_lists(base: str, fixtures: dict) -> list[dict]:
+    """The staff admin's big lists, their search and a filter, with one staff session (one
+    connection): what one person at the back office waits for."""
+    cookie = {"Cookie": f"sessionid={fixtures['staff_session_key']}"}
+    email = fixtures["student_email"]
+    pages = [
+        ("enrollments", "/admin/enrollments/enrollment/"),
+        ("enrollments: search an email", f"/admin/enrollments/enrollment/?q={email}"),
+        ("enrollments: status filter", "/admin/enrollments/enrollment/?status__exact=active"),
+        ("payments", "/admin/payments/payment/"),
+        ("payments: search an email", f"/admin/payments/payment/?q={email}"),
+        ("payments: status filter", "/admin/payments/payment/?status__exact=succeeded"),
+        ("users", "/admin/accounts/user/"),
+        ("users: search an email", f"/admin/accounts/user/?q={email}"),
+        ("users: active filter", "/admin/accounts/user/?is_active__exact=1"),
+    ]
+    results = []
+    for name, path in pages:
+        result = wrk(base + path, cookie, connections=1, threads=1) | {"name": name, "path": path}
+        print(f"staff  {name:30} {result['rps']:8.1f} req/s  p99 {result['p99']:>8}", flush=True)
+        results.append(result)
+    return results
+
+
+def staff_table(results: list[dict]) -> list[str]:
+    lines = [
+        "| staff list | path | req/s | p50 | p99 | target | met | non-2xx |",
+        "|---|---|---:|---:|---:|---:|---|---:|",
+    ]
+    for result in results:
+        met = "yes" if to_ms(result["p99"]) < STAFF_P99_TARGET_MS and not result["errors"] else "no"
+        lines.append(
+            f"| {result['name']} | `{result['path']}` | {result['rps']:.1f} | {result['p50']} | {result['p99']} | "
+            f"p99 < {STAFF_P99_TARGET_MS} ms | {met} | {result['errors']} |"
+        )
+    return lines
 
 
 def run_webhooks(env: dict, base: str) -> dict:
@@ -325,6 +368,7 @@ def table(results: list[dict], query_counts: dict | None) -> list[str]:
 def write_results(
     results: list[dict],
     no_recycling: list[dict],
+    staff: list[dict],
     recycles: int,
     rss_kib: int,
     fixtures: dict,
@@ -347,6 +391,10 @@ def write_results(
         f"## Production's server settings (workers recycled {recycles} times during the run)",
         "",
         *table(results, query_counts),
+        "",
+        "## Staff lists, one staff session (one connection), production's server settings",
+        "",
+        *staff_table(staff),
         "",
         "## For comparison: worker recycling off (max_requests 0), one round each",
         "",

@@ -130,3 +130,39 @@ def test_losing_access_takes_effect_on_the_next_request(student_client, student,
     take_away(enrollment)
     assert student_client.get(outline).status_code != 200
     assert student_client.get(lesson).status_code != 200
+
+
+def test_the_role_checks_come_with_the_cached_copy(student_client, course):
+    student_client.get(f"/courses/{course.slug}/")
+    with CaptureQueriesContext(connection) as queries:
+        assert student_client.get(f"/courses/{course.slug}/").status_code == 200
+    role_queries = [q["sql"] for q in queries if '"accounts_user' in q["sql"] or '"auth_group"' in q["sql"]]
+    assert role_queries == []
+
+
+def test_joining_the_instructors_group_asks_for_a_second_factor_on_the_next_request(student_client, student, course):
+    from tests.conftest import instructors_group_as_declared
+
+    assert student_client.get(f"/courses/{course.slug}/").status_code == 200
+    student.groups.add(instructors_group_as_declared())
+    response = student_client.get(f"/courses/{course.slug}/")
+    assert response.status_code == 302 and "totp" in response["Location"]
+
+
+def test_a_group_emptied_from_its_side_drops_its_members_copies(student_client, student, course):
+    from tests.conftest import instructors_group_as_declared
+
+    group = instructors_group_as_declared()
+    student.groups.add(group)
+    assert student_client.get(f"/courses/{course.slug}/").status_code == 302
+    group.user_set.clear()
+    assert student_client.get(f"/courses/{course.slug}/").status_code == 200
+
+
+def test_a_new_teaching_profile_asks_for_a_second_factor_on_the_next_request(student_client, student, course):
+    from courses.models import Instructor
+
+    assert student_client.get(f"/courses/{course.slug}/").status_code == 200
+    Instructor.objects.create(user=student, bio="Teaches mapping.")
+    response = student_client.get(f"/courses/{course.slug}/")
+    assert response.status_code == 302 and "totp" in response["Location"]
