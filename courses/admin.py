@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin import StudentPreviewAdminMixin
 from core.widgets import MarkdownAdminMixin
 from courses.models import Category, Course, Instructor, Section, is_school_staff
 
@@ -169,7 +170,7 @@ class SectionInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(MarkdownAdminMixin, InstructorScopedAdmin):
+class CourseAdmin(StudentPreviewAdminMixin, MarkdownAdminMixin, InstructorScopedAdmin):
     markdown_fields = ["description"]  # core/widgets.py: Write / Preview tabs
     list_display = [
         *["title", "category", "status", "level", "format", "price_label", "is_featured", "published_at"],
@@ -198,6 +199,9 @@ class CourseAdmin(MarkdownAdminMixin, InstructorScopedAdmin):
             self.message_user(request, "School staff can email the students of one course at a time.", messages.WARNING)
             return None
         return redirect(f"{reverse('admin_bulk_email')}?course={queryset.get().pk}")
+
+    def student_preview_path(self, course) -> str:
+        return course.get_absolute_url()
 
     def view_on_site(self, course):
         # A site-relative link (not the Sites framework's domain): "View on site" previews drafts

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from courses.models import Instructor, Section
+from courses.models import Course, Instructor, Section
 from lessons import services
 from lessons.models import Lesson, VideoState
 from tests.conftest import mfa_enable
@@ -267,3 +267,45 @@ def test_preview_is_for_staff_and_instructors_only(client, student, staff_withou
     client.force_login(staff_without_mfa)
     response = client.post(PREVIEW_URL, {"text": "hi"})
     assert response.status_code == 302 and response.url == reverse("mfa_activate_totp")
+
+
+# -- 3. preview as student -------------------------------------------------------------------------
+
+BANNER = "Preview: this is what students see."
+
+
+def test_course_and_lesson_pages_link_to_a_student_preview(admin_login, instructor_user, own_course, lesson):
+    client = admin_login(instructor_user)
+    course_page = client.get(reverse("admin:courses_course_change", args=[own_course.pk])).content.decode()
+    course_preview = f"{own_course.get_absolute_url()}?preview=student"
+    assert f'<a href="{course_preview}" class="viewsitelink" target="_blank" rel="noopener">Preview as student</a>' in (
+        course_page
+    )
+    lesson_page = client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content.decode()
+    lesson_preview = f"/learn/{own_course.slug}/{lesson.slug}/?preview=student"
+    assert f'href="{lesson_preview}"' in lesson_page and "Preview as student" in lesson_page
+
+    assert BANNER in client.get(course_preview).content.decode()
+    response = client.get(lesson_preview)
+    assert response.status_code == 200 and BANNER in response.content.decode()
+
+
+def test_a_draft_course_previews_for_its_instructor(admin_login, instructor_user, own_course):
+    own_course.status = Course.Status.DRAFT
+    own_course.save()
+    response = admin_login(instructor_user).get(f"{own_course.get_absolute_url()}?preview=student")
+    assert response.status_code == 200 and BANNER in response.content.decode()
+
+
+def test_the_banner_is_only_for_people_who_may_preview(client, student, other_instructor, own_course, lesson):
+    url = f"{own_course.get_absolute_url()}?preview=student"
+    assert BANNER not in client.get(url).content.decode()  # anonymous
+    for who in (student, other_instructor):
+        client.force_login(who)
+        assert BANNER not in client.get(url).content.decode()
+        # The lesson itself stays locked to them: the existing access rules, unchanged.
+        assert client.get(f"/learn/{own_course.slug}/{lesson.slug}/?preview=student").status_code == 403
+
+
+def test_without_the_parameter_no_banner(admin_login, instructor_user, own_course):
+    assert BANNER not in admin_login(instructor_user).get(own_course.get_absolute_url()).content.decode()
