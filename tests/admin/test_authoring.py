@@ -309,3 +309,67 @@ def test_the_banner_is_only_for_people_who_may_preview(client, student, other_in
 
 def test_without_the_parameter_no_banner(admin_login, instructor_user, own_course):
     assert BANNER not in admin_login(instructor_user).get(own_course.get_absolute_url()).content.decode()
+
+
+# -- 4. bulk publish / unpublish -------------------------------------------------------------------
+
+COURSES_URL = "/admin/courses/course/"
+
+
+def _draft(course):
+    course.status = Course.Status.DRAFT
+    course.save()
+    return course
+
+
+def test_an_instructor_publishes_only_their_own_courses_audited_and_public_at_once(
+    admin_login, instructor_user, own_course, make_course, django_capture_on_commit_callbacks
+):
+    _draft(own_course)
+    foreign = _draft(make_course("Someone else's draft"))
+    client = admin_login(instructor_user)
+    client.logout()
+    assert client.get(own_course.get_absolute_url()).status_code == 404  # a draft: not public (and now cached)
+    assert own_course.title not in client.get("/courses/").content.decode()
+    client = admin_login(instructor_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            COURSES_URL, {"action": "publish_courses", "_selected_action": [own_course.pk, foreign.pk]}
+        )
+    assert response.status_code == 302
+    own_course.refresh_from_db()
+    foreign.refresh_from_db()
+    assert own_course.status == Course.Status.PUBLISHED and own_course.published_at is not None
+    assert foreign.status == Course.Status.DRAFT  # outside their scope: untouched
+    entry = LogEntry.objects.get(object_id=str(own_course.pk), content_type__model="course")
+    details = json.loads(entry.change_message)[0]
+    assert details["action"] == "publish" and details["before"]["status"] == "draft"
+    assert not LogEntry.objects.filter(object_id=str(foreign.pk), content_type__model="course").exists()
+
+    client.logout()  # the public pages show it on the next request
+    assert client.get(own_course.get_absolute_url()).status_code == 200
+    assert own_course.title in client.get("/courses/").content.decode()
+
+
+def test_unpublish_takes_a_course_off_the_public_site(
+    staff_client, own_course, client, django_capture_on_commit_callbacks
+):
+    assert staff_client.get(own_course.get_absolute_url()).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(COURSES_URL, {"action": "unpublish_courses", "_selected_action": [own_course.pk]})
+    own_course.refresh_from_db()
+    assert own_course.status == Course.Status.DRAFT
+    staff_client.logout()
+    assert staff_client.get(own_course.get_absolute_url()).status_code == 404
+
+
+def test_students_and_staff_without_mfa_cannot_publish(client, student, staff_without_mfa, own_course):
+    _draft(own_course)
+    for who in (None, student, staff_without_mfa):
+        if who:
+            client.force_login(who)
+        response = client.post(COURSES_URL, {"action": "publish_courses", "_selected_action": [own_course.pk]})
+        assert response.status_code == 302
+    own_course.refresh_from_db()
+    assert own_course.status == Course.Status.DRAFT
