@@ -57,7 +57,7 @@ class AdminRequiresMFAMiddleware:
             return None
         messages.warning(
             request,
-            "Staff and instructor accounts need two-factor authentication before using the admin. "
-            "Set up an authenticator app below, then open the admin again.",
+            "Staff and instructor accounts need two-factor authentication before using the admin: "
+            "set up an authenticator app, save your recovery codes, and you go on to the admin.",
         )
         return redirect("mfa_activate_totp")

@@ -69,3 +69,17 @@ class LargeTableAdminMixin:
 
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+
+
+class StudentPreviewAdminMixin:
+    """A "Preview as student" link on the change page (templates/admin/<app>/<model>/change_form.html
+    shows `student_preview_url`). Define `student_preview_path(obj)`; the page it opens shows a
+    "Preview: this is what students see" banner to the people allowed to preview it."""
+
+    def student_preview_path(self, obj) -> str:
+        raise NotImplementedError
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["student_preview_url"] = f"{self.student_preview_path(obj)}?preview=student"
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

@@ -47,6 +47,17 @@ STAFF_GROUP = "Staff"
 SEARCH_CONFIG = "english"
 
 
+STUDENT_PREVIEW_PARAM = "preview"  # ?preview=student: the admin's "Preview as student" link
+
+
+def student_preview_requested(request, course) -> bool:
+    """The page was opened from admin's "Preview as student" by someone who may preview this
+    course (its own instructors and school staff): the page then says so in a banner."""
+    if request.GET.get(STUDENT_PREVIEW_PARAM) != "student" or not request.user.is_authenticated:
+        return False
+    return is_school_staff(request.user) or course.instructors.filter(user=request.user).exists()
+
+
 def is_school_staff(user) -> bool:
     """Staff run the whole school: superusers and members of the "Staff" group. Instructors are
     `is_staff` too (so they can log into admin) but see only the courses they teach."""

@@ -11,8 +11,10 @@ from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
+from core.admin import StudentPreviewAdminMixin
 from core.widgets import MarkdownAdminMixin
 from courses.admin import (
     InstructorScopedAdmin,
@@ -71,7 +73,13 @@ class LessonInline(DirectUploadAdminMixin, ScopedInline, TabularInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(MarkdownAdminMixin, LessonVideoStateAdminMixin, DirectUploadAdminMixin, InstructorScopedAdmin):
+class LessonAdmin(
+    StudentPreviewAdminMixin,
+    MarkdownAdminMixin,
+    LessonVideoStateAdminMixin,
+    DirectUploadAdminMixin,
+    InstructorScopedAdmin,
+):
     markdown_fields = ["body"]  # core/widgets.py: Write / Preview tabs
     course_path = "section__course"
     direct_upload_fields = {"video": "video"}
@@ -113,6 +121,9 @@ class LessonAdmin(MarkdownAdminMixin, LessonVideoStateAdminMixin, DirectUploadAd
     @admin.display(description="Duration", ordering="duration_seconds")
     def duration_label(self, lesson):
         return lesson.duration_label
+
+    def student_preview_path(self, lesson) -> str:
+        return reverse("lessons:lesson", args=[lesson.section.course.slug, lesson.slug])
 
     def view_on_site(self, lesson):
         # The learning player's path (the URL map in bds/urls.py); preview lessons play there without enrolling.

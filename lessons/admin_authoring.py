@@ -22,7 +22,9 @@ from lessons.models import Lesson, VideoState
 def video_state_payload(lesson: Lesson) -> dict:
     return {
         "state": lesson.video_state or "none",
-        "label": VideoState(lesson.video_state).label if lesson.video else "No video",
+        "label": (VideoState(lesson.video_state).label if lesson.video_state else "Not processed yet")
+        if lesson.video
+        else "No video",
         "error": lesson.video_error if lesson.video_state == VideoState.FAILED else "",
     }
 

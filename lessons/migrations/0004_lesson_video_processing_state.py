@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def mark_processed_videos_ready(apps, schema_editor):
+    """Videos processed before the state existed (they have a duration) are ready."""
+    Lesson = apps.get_model("lessons", "Lesson")
+    Lesson.objects.exclude(video="").filter(duration_seconds__gt=0).update(video_state="ready")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -25,4 +31,5 @@ class Migration(migrations.Migration):
             name='video_state_changed_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.RunPython(mark_processed_videos_ready, migrations.RunPython.noop),
     ]

@@ -1,6 +1,7 @@
 """Lesson video processing: duration and poster frame from ffmpeg, in the background."""
 
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
@@ -40,8 +41,10 @@ def lesson_video_retry(*, lesson: Lesson) -> None:
 
 def _tool_message(stderr: str, source: Path, original_name: str) -> str:
     """ffprobe/ffmpeg's complaint without our temporary path, on one line, short enough to show."""
-    text = " ".join(stderr.replace(str(source), Path(original_name).name).split())
-    return text[:400] or "no details given"
+    text = stderr.replace(str(source), Path(original_name).name)
+    text = re.sub(r"\[[^\]\n]*@ 0x[0-9a-f]+\]\s*", "", text)  # "[mov,mp4,... @ 0x55d…]" decoder addresses
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return "; ".join(lines)[:400] or "no details given"
 
 
 def lesson_video_process(*, lesson_id: int) -> bool:

@@ -34,7 +34,10 @@
     }
     error.textContent = data.error || "";
     error.hidden = !data.error;
-    if (retry) retry.hidden = data.state !== "failed";
+    if (retry) {
+      retry.hidden = data.state !== "failed" && data.state !== "none";
+      retry.textContent = data.state === "none" ? "Process video" : "Retry processing";
+    }
   }
 
   function poll(root, delay, count) {
