@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
+from core.admin import SortableInlineMixin
 from courses.admin import (
     InstructorScopedAdmin,
     ScopedInline,
@@ -48,23 +49,21 @@ class MaterialForm(forms.ModelForm):
         return super().save(commit)
 
 
-class MaterialInline(DirectUploadAdminMixin, ScopedInline, TabularInline):
+class MaterialInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Material
     direct_upload_fields = {"file": "material"}
     form = MaterialForm
     fields = ["order", "title", "file", "size_bytes"]
     readonly_fields = ["size_bytes"]
     ordering = ["order"]
-    extra = 1
 
 
-class LessonInline(DirectUploadAdminMixin, ScopedInline, TabularInline):
+class LessonInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Lesson
     direct_upload_fields = {"video": "video"}
     fields = ["order", "title", "slug", "duration_seconds", "is_preview", "is_required", "video"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
-    extra = 1
     show_change_link = True  # body text and materials are edited on the lesson's own page
 
 
