@@ -90,7 +90,9 @@ class SortableInlineMixin:
     """An inline whose rows the instructor drags into order (django-unfold's sortable inline)."""
 
     ordering_field = "order"
-    hide_ordering_field = True
+    # The position stays visible and typeable: the keyboard's way to reorder (dragging needs a mouse
+    # or touch); rows are numbered by it on save, whichever way it was set.
+    hide_ordering_field = False
     extra = 0  # a blank row would be renumbered by a drag, then fail as an incomplete row
     formset = OrderedInlineFormSet
 
