@@ -40,7 +40,7 @@ def overflow(page) -> list[str]:
               .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && e.offsetParent !== null)
               .filter(e => !e.closest('.overflow-x-auto, .bds-scroll, [class*=overflow-x]'))
               .slice(0, 8)
-              .map(e => `${e.tagName}.${e.className.toString().slice(0, 60)} ${Math.round(e.getBoundingClientRect().right)}`)"""
+              .map(e => `${e.tagName}.${e.className.toString().slice(0, 60)} ${e.getBoundingClientRect().right}`)"""
     )
     page.set_viewport_size({"width": 1366, "height": 768})
     return wider
