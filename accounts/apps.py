@@ -17,6 +17,7 @@ def _sync_groups_after_migrate(sender, using="default", **kwargs):
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+    verbose_name = "People"  # allauth's "account" app is "Accounts" in admin: one heading each, not two
 
     def ready(self) -> None:
         # Permissions are created by auth's own post_migrate handler (connected first, as auth is

@@ -221,6 +221,8 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": True,
     "BORDER_RADIUS": "8px",
+    # The school's own pages (dashboard, reports, bulk email, refund review...) in the theme's look.
+    "STYLES": [lambda request: static("css/admin-pages.css")],
     "COLORS": {
         "primary": {
             "50": "#eef5fc",

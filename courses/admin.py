@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from unfold.admin import ModelAdmin, TabularInline
 
-from core.admin import StudentPreviewAdminMixin
+from core.admin import SortableInlineMixin, StudentPreviewAdminMixin
 from core.audit import audit_record
 from core.widgets import MarkdownAdminMixin
 from courses.cache import cache_bump
@@ -157,12 +157,11 @@ class InstructorAdmin(NotFoundOutOfScope, ModelAdmin):
         return instructor.user.email
 
 
-class SectionInline(ScopedInline, TabularInline):
+class SectionInline(SortableInlineMixin, ScopedInline, TabularInline):
     model = Section
     fields = ["order", "title", "lesson_count"]
     readonly_fields = ["lesson_count"]
     ordering = ["order"]
-    extra = 1
     show_change_link = True  # lessons are edited on the section's page
 
     def get_queryset(self, request):

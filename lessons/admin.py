@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
-from core.admin import StudentPreviewAdminMixin
+from core.admin import SortableInlineMixin, StudentPreviewAdminMixin
 from core.widgets import MarkdownAdminMixin
 from courses.admin import (
     InstructorScopedAdmin,
@@ -52,23 +52,21 @@ class MaterialForm(forms.ModelForm):
         return super().save(commit)
 
 
-class MaterialInline(DirectUploadAdminMixin, ScopedInline, TabularInline):
+class MaterialInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Material
     direct_upload_fields = {"file": "material"}
     form = MaterialForm
     fields = ["order", "title", "file", "size_bytes"]
     readonly_fields = ["size_bytes"]
     ordering = ["order"]
-    extra = 1
 
 
-class LessonInline(DirectUploadAdminMixin, ScopedInline, TabularInline):
+class LessonInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Lesson
     direct_upload_fields = {"video": "video"}
     fields = ["order", "title", "slug", "duration_seconds", "is_preview", "is_required", "video"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
-    extra = 1
     show_change_link = True  # body text and materials are edited on the lesson's own page
 
 

@@ -168,7 +168,7 @@ def test_course_change_page_has_preview_on_site_link_and_section_inline(client, 
     client.force_login(ian.user)
     html = client.get(change_url(ians_course)).content.decode()
     assert view_on_site_link(ians_course.get_absolute_url()).search(html)
-    assert 'name="sections-0-order"' in html  # explicit order fields, no drag and drop
+    assert 'name="sections-0-order"' in html  # the position, set by dragging the row (test_admin_ordering.py)
     assert "Section 1 of Ian&#x27;s Part 107 Prep" in html
 
 
