@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 # Apps whose permissions the groups use; after each of them migrates, the groups catch up.
-_GROUP_PERMISSION_APPS = {"accounts", "courses", "lessons", "enrollments", "payments", "flights"}
+_GROUP_PERMISSION_APPS = {"accounts", "courses", "lessons", "enrollments", "payments", "flights", "reviews"}
 
 
 def _sync_groups_after_migrate(sender, using="default", **kwargs):

@@ -66,6 +66,7 @@ def _groups() -> list[tuple[str, list[dict | None]]]:
                 _model_link("People", "person", "accounts.user"),
                 _model_link("Enrollments", "how_to_reg", "enrollments.enrollment"),
                 _model_link("Certificates", "workspace_premium", "lessons.certificate"),
+                _model_link("Reviews", "reviews", "reviews.review"),
                 _model_link("Waivers signed", "draw", "flights.waiveracceptance"),
                 _model_link("Email addresses", "alternate_email", "account.emailaddress"),
             ],

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lessons",
     "payments",
     "flights",
+    "reviews",
     "pages",
     "dashboard",
     "api",

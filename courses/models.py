@@ -221,6 +221,11 @@ class Course(models.Model):
     currency = models.CharField(max_length=3, default="usd")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    # Kept by reviews.services on every review write (the card and the page read them without a query).
+    # Nullable so adding them altered the table in place on SQLite too (a NOT NULL column makes Django
+    # rebuild the table there, with the PostgreSQL-only search index); empty means no review yet.
+    rating_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True, editable=False)
     instructors = models.ManyToManyField(Instructor, related_name="courses", blank=True)
     cover_image = models.ImageField(upload_to="covers/", blank=True)
     prerequisites = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="required_for")
