@@ -374,3 +374,21 @@ def test_students_and_staff_without_mfa_cannot_publish(client, student, staff_wi
         assert response.status_code == 302
     own_course.refresh_from_db()
     assert own_course.status == Course.Status.DRAFT
+
+
+def test_the_lesson_list_with_video_states_does_not_grow_queries_with_rows(
+    admin_login, instructor_user, lesson, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = admin_login(instructor_user)
+    url = reverse("admin:lessons_lesson_changelist")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for order in range(2, 8):
+        extra = Lesson.objects.create(section=lesson.section, title=f"Lesson {order}", slug=f"l-{order}", order=order)
+        _failed(extra) if order % 2 else extra.video.save(f"l{order}.mp4", ContentFile(NOT_A_VIDEO))
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(url)
+    assert page.content.decode().count("data-video-state ") == 7
