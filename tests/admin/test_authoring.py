@@ -392,3 +392,13 @@ def test_the_lesson_list_with_video_states_does_not_grow_queries_with_rows(
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(url)
     assert page.content.decode().count("data-video-state ") == 7
+
+
+def test_preview_refuses_a_body_beyond_the_limit_before_rendering(admin_login, instructor_user, monkeypatch):
+    from backoffice import markdown_preview
+
+    rendered = []
+    monkeypatch.setattr(markdown_preview, "render_markdown", lambda text: rendered.append(text) or "")
+    response = admin_login(instructor_user).post(PREVIEW_URL, {"text": "# big\n" * 600_000})  # ~3.6 MB
+    assert response.status_code in (400, 413)  # Django's own body limit or ours: never rendered
+    assert rendered == []
