@@ -402,3 +402,15 @@ def test_preview_refuses_a_body_beyond_the_limit_before_rendering(admin_login, i
     response = admin_login(instructor_user).post(PREVIEW_URL, {"text": "# big\n" * 600_000})  # ~3.6 MB
     assert response.status_code in (400, 413)  # Django's own body limit or ours: never rendered
     assert rendered == []
+
+
+def test_the_status_endpoint_and_preview_use_few_queries(
+    admin_login, instructor_user, lesson, django_assert_max_num_queries
+):
+    client = admin_login(instructor_user)
+    client.get(_status_url(lesson))  # warm the session and permission caches like a polling page
+    # session + user, the MFA check, the scoped lesson lookup and its permission checks; a fixed number
+    with django_assert_max_num_queries(7):
+        assert client.get(_status_url(lesson)).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.post(PREVIEW_URL, {"text": "**hi**"}).status_code == 200
