@@ -1,4 +1,12 @@
-"""Admin classes for rows that only the workflows write (services, webhooks, tasks)."""
+"""Admin building blocks: rows only the workflows write (services, webhooks, tasks), tables too
+large to count on every page view, ordered inlines, and the "Preview as student" link."""
+
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 
 
 class RecordsAdminMixin:
@@ -19,6 +27,51 @@ class ReadOnlyAdminMixin(RecordsAdminMixin):
         return False
 
 
+class EstimatedCountPaginator(Paginator):
+    """The admin's paginator for tables of millions of rows, where an exact COUNT(*) on every
+    page view is the slowest part of the list (bench/PROFILE.md, "Staff lists").
+
+    - Unfiltered, on PostgreSQL: the planner's row estimate (pg_class.reltuples, kept current by
+      autovacuum's ANALYZE) when it is above COUNT_CAP; exact below it.
+    - Filtered or searched: an exact count up to COUNT_CAP (a count over a LIMITed subquery, which
+      stops reading at the cap); past it, the cap. The pager then offers the first
+      COUNT_CAP / per_page pages; narrowing the search finds the rest.
+
+    Pair with `show_full_result_count = False`, which drops the admin's second count of the whole
+    table ("12 results (1,500,000 total)").
+    """
+
+    COUNT_CAP = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not isinstance(queryset, QuerySet):
+            return super().count
+        if not queryset.query.where:
+            if connection.vendor == "postgresql" and (estimate := _estimated_rows(queryset.model._meta.db_table)) > (
+                self.COUNT_CAP
+            ):
+                return estimate
+            return queryset.count()
+        return min(queryset.order_by()[: self.COUNT_CAP + 1].count(), self.COUNT_CAP)
+
+
+def _estimated_rows(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(%s)", [table])
+        row = cursor.fetchone()
+    return max(int(row[0]), 0) if row and row[0] is not None else 0
+
+
+class LargeTableAdminMixin:
+    """A change list that stays fast at millions of rows: no full-table COUNT(*) (see
+    EstimatedCountPaginator)."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+
 class StudentPreviewAdminMixin:
     """A "Preview as student" link on the change page (templates/admin/<app>/<model>/change_form.html
     shows `student_preview_url`). Define `student_preview_path(obj)`; the page it opens shows a
@@ -31,3 +84,87 @@ class StudentPreviewAdminMixin:
         if obj is not None and obj.pk:
             context["student_preview_url"] = f"{self.student_preview_path(obj)}?preview=student"
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+# -- drag-and-drop ordering of inline rows (sections, lessons, materials) -------------------------
+
+_PARKED = 30000  # above any real position, below PositiveSmallIntegerField's 32767
+
+
+class OrderedFormMixin:
+    """A row's position is checked by its formset, which numbers every row: the unique
+    (parent, order) constraint is not checked row by row against positions that are moving."""
+
+    ordering_field = "order"
+
+    def _get_validation_exclusions(self):
+        return {*super()._get_validation_exclusions(), self.ordering_field}
+
+
+class OrderedInlineFormSet(BaseInlineFormSet):
+    """Saves the order the rows were dropped in, numbered 1, 2, 3... in that order.
+
+    The theme's drag-and-drop writes each row's index into its hidden order field; rows added and
+    never dragged (order left at its initial value) go last. Rows that move are first parked on
+    temporary numbers, so the unique (parent, order) constraint holds at every step of the save.
+    """
+
+    ordering_field = "order"
+
+    def clean(self):
+        if not any(form.errors for form in self.forms):
+            self._number_rows()
+        super().clean()
+
+    def _number_rows(self) -> None:
+        field = self.ordering_field
+        rows = [
+            (position, form)
+            for position, form in enumerate(self.forms)
+            if (form.instance.pk or form.has_changed()) and not self._should_delete_form(form)
+        ]
+
+        def dropped_at(row):
+            position, form = row
+            untouched_new = form.instance.pk is None and field not in form.changed_data
+            value = form.cleaned_data.get(field)
+            return (untouched_new, value if value is not None else _PARKED, position)
+
+        for number, (_, form) in enumerate(sorted(rows, key=dropped_at), start=1):
+            form.cleaned_data[field] = number
+            setattr(form.instance, field, number)
+
+    def save(self, commit=True):
+        field = self.ordering_field
+        moving = [
+            form
+            for form in self.initial_forms
+            if form.instance.pk
+            and (self._should_delete_form(form) or getattr(form.instance, field) != form.initial.get(field))
+        ]
+        for parked, form in enumerate(moving, start=_PARKED):
+            self.model._default_manager.filter(pk=form.instance.pk).update(**{field: parked})
+        saved = super().save(commit)
+        for form in moving:  # a row moved only by others' moves has no changed data: Django skips it
+            if commit and not self._should_delete_form(form) and not form.has_changed():
+                form.instance.save(update_fields=[field])
+        return saved
+
+
+class SortableInlineMixin:
+    """An inline whose rows the instructor drags into order (django-unfold's sortable inline)."""
+
+    ordering_field = "order"
+    # The position stays visible and typeable: the keyboard's way to reorder (dragging needs a mouse
+    # or touch); rows are numbered by it on save, whichever way it was set.
+    hide_ordering_field = False
+    extra = 0  # a blank row would be renumbered by a drag, then fail as an incomplete row
+    formset = OrderedInlineFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.ordering_field = self.ordering_field
+        formset.form = type(
+            formset.form.__name__, (OrderedFormMixin, formset.form), {"ordering_field": self.ordering_field}
+        )
+        return formset

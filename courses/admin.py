@@ -15,8 +15,9 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
 
-from core.admin import StudentPreviewAdminMixin
+from core.admin import SortableInlineMixin, StudentPreviewAdminMixin
 from core.audit import audit_record
 from core.widgets import MarkdownAdminMixin
 from courses.cache import cache_bump
@@ -50,7 +51,7 @@ class NotFoundOutOfScope:
         return obj
 
 
-class InstructorScopedAdmin(NotFoundOutOfScope, admin.ModelAdmin):
+class InstructorScopedAdmin(NotFoundOutOfScope, ModelAdmin):
     """A ModelAdmin whose rows belong to a course; `course_path` is the lookup from the row to it."""
 
     course_path = ""
@@ -113,7 +114,7 @@ def _parent_in_scope(request, obj) -> bool:
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     list_display = ["name", "slug", "order", "course_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -128,7 +129,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instructor)
-class InstructorAdmin(NotFoundOutOfScope, admin.ModelAdmin):
+class InstructorAdmin(NotFoundOutOfScope, ModelAdmin):
     """Staff manage every teaching profile; an instructor edits their own bio and photo."""
 
     list_display = ["__str__", "user_email", "faa_certificate_number"]
@@ -156,12 +157,11 @@ class InstructorAdmin(NotFoundOutOfScope, admin.ModelAdmin):
         return instructor.user.email
 
 
-class SectionInline(ScopedInline, admin.TabularInline):
+class SectionInline(SortableInlineMixin, ScopedInline, TabularInline):
     model = Section
     fields = ["order", "title", "lesson_count"]
     readonly_fields = ["lesson_count"]
     ordering = ["order"]
-    extra = 1
     show_change_link = True  # lessons are edited on the section's page
 
     def get_queryset(self, request):

@@ -67,7 +67,10 @@ def is_school_staff(user) -> bool:
         return True
     # Cached on the user object: admin calls this several times per request.
     if not hasattr(user, "_is_school_staff"):
-        user._is_school_staff = user.groups.filter(name=STAFF_GROUP).exists()
+        from accounts.user_cache import roles_of  # here: accounts.user_cache needs the app registry
+
+        roles = roles_of(user)  # the cached copy's group names
+        user._is_school_staff = STAFF_GROUP in roles[0] if roles else user.groups.filter(name=STAFF_GROUP).exists()
     return user._is_school_staff
 
 

@@ -12,8 +12,9 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
-from core.admin import StudentPreviewAdminMixin
+from core.admin import SortableInlineMixin, StudentPreviewAdminMixin
 from core.widgets import MarkdownAdminMixin
 from courses.admin import (
     InstructorScopedAdmin,
@@ -51,23 +52,21 @@ class MaterialForm(forms.ModelForm):
         return super().save(commit)
 
 
-class MaterialInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
+class MaterialInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Material
     direct_upload_fields = {"file": "material"}
     form = MaterialForm
     fields = ["order", "title", "file", "size_bytes"]
     readonly_fields = ["size_bytes"]
     ordering = ["order"]
-    extra = 1
 
 
-class LessonInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
+class LessonInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Lesson
     direct_upload_fields = {"video": "video"}
     fields = ["order", "title", "slug", "duration_seconds", "is_preview", "is_required", "video"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
-    extra = 1
     show_change_link = True  # body text and materials are edited on the lesson's own page
 
 
@@ -238,7 +237,7 @@ class ParentScopedAdmin:
         super().save_formset(request, form, formset, change)
 
 
-class QuizQuestionInline(ScopedInline, admin.StackedInline):
+class QuizQuestionInline(ScopedInline, StackedInline):
     model = QuizQuestion
     fields = ["order", "text", "explanation"]
     ordering = ["order"]
@@ -260,7 +259,7 @@ class QuizAdmin(ParentScopedAdmin, InstructorScopedAdmin):
         return queryset.filter(pk__in=quizzes_editable_by(request.user).values("pk"))
 
 
-class QuizChoiceInline(ScopedInline, admin.TabularInline):
+class QuizChoiceInline(ScopedInline, TabularInline):
     model = QuizChoice
     fields = ["order", "text", "is_correct"]
     ordering = ["order"]
@@ -280,7 +279,7 @@ class QuizQuestionAdmin(ParentScopedAdmin, InstructorScopedAdmin):
         return queryset.filter(quiz__in=quizzes_editable_by(request.user).values("pk"))
 
 
-class ExamChoiceInline(admin.TabularInline):
+class ExamChoiceInline(TabularInline):
     model = ExamChoice
     fields = ["label", "text", "is_correct"]
     extra = 3
@@ -288,7 +287,7 @@ class ExamChoiceInline(admin.TabularInline):
 
 
 @admin.register(ExamQuestion)
-class ExamQuestionAdmin(admin.ModelAdmin):
+class ExamQuestionAdmin(ModelAdmin):
     """The shared Part 107 bank: school staff maintain it (model permissions decide who)."""
 
     list_display = ["__str__", "area", "is_active"]
@@ -306,7 +305,7 @@ class PracticeExamAdmin(ParentScopedAdmin, InstructorScopedAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ModelAdmin):
     """Issued by the completion workflow only; staff look them up, nobody edits one by hand."""
 
     list_display = ["public_id", "full_name", "course_title", "issued_at", "emailed_at"]

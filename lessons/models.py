@@ -37,6 +37,9 @@ class Lesson(models.Model):
     duration_seconds = models.PositiveIntegerField(default=0)
     is_preview = models.BooleanField(default=False, help_text="Watchable without enrolling.")
     is_required = models.BooleanField(default=True, help_text="Counts towards course completion.")
+    # Adaptive streaming: the video the HLS renditions were made from (lessons/services/renditions.py).
+    # They play only while it is still the lesson's video, so a replaced upload never streams the old one.
+    hls_source = models.CharField(max_length=255, blank=True, editable=False)
     # Where the video's background processing (duration, poster: lessons/services/video.py) stands,
     # and, when it failed, why, in words an instructor can act on (shown in admin with a retry button).
     video_state = models.CharField(max_length=12, choices=VideoState.choices, default=VideoState.NONE, blank=True)
@@ -63,6 +66,10 @@ class Lesson(models.Model):
             video_error=self.video_error,
             video_state_changed_at=self.video_state_changed_at,
         )
+
+    @property
+    def has_renditions(self) -> bool:
+        return bool(self.video) and self.hls_source == self.video.name
 
     @property
     def duration_label(self) -> str:

@@ -12,7 +12,7 @@ def mark_processed_videos_ready(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('lessons', '0002_progress_quizzes_exams_certificates'),
+        ('lessons', '0003_lesson_hls_source'),
     ]
 
     operations = [
