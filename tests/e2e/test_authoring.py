@@ -76,9 +76,9 @@ def test_lesson_with_a_failed_upload_shows_the_error_and_retries(demo, page, scr
     axe_violations.context.add_cookies(page.context.cookies())  # the same session (a TOTP code works once)
     axe_page = axe_violations.context.new_page()
     axe_page.goto(f"/admin/lessons/lesson/{lesson.pk}/change/")
-    assert axe_within(axe_page, ".field-video_processing") == []
+    assert axe_within(axe_page, "[data-video-state]") == []
     axe_page.goto("/admin/lessons/lesson/")
-    assert axe_within(axe_page, "#result_list") == []
+    assert axe_within(axe_page, "[data-video-state]") == []
 
 
 def test_markdown_preview_is_rendered_by_the_server(demo, page, screenshot, axe_violations):
