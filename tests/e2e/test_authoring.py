@@ -76,9 +76,9 @@ def test_lesson_with_a_failed_upload_shows_the_error_and_retries(demo, page, scr
     axe_violations.context.add_cookies(page.context.cookies())  # the same session (a TOTP code works once)
     axe_page = axe_violations.context.new_page()
     axe_page.goto(f"/admin/lessons/lesson/{lesson.pk}/change/")
-    assert axe_within(axe_page, ".field-video_processing") == []
+    assert axe_within(axe_page, "[data-video-state]") == []
     axe_page.goto("/admin/lessons/lesson/")
-    assert axe_within(axe_page, "#result_list") == []
+    assert axe_within(axe_page, "[data-video-state]") == []
 
 
 def test_markdown_preview_is_rendered_by_the_server(demo, page, screenshot, axe_violations):
@@ -100,6 +100,13 @@ def test_markdown_preview_is_rendered_by_the_server(demo, page, screenshot, axe_
     screenshot(page, "authoring-markdown-preview")
     page.get_by_role("tab", name="Write").click()
     expect(body).to_be_visible()
+
+    # "Preview as student" opens the lesson page (a new tab; followed here) with the banner.
+    href = page.get_by_role("link", name="Preview as student").get_attribute("href")
+    assert href.endswith("?preview=student")
+    page.goto(href)
+    expect(page.get_by_text("Preview: this is what students see.")).to_be_visible()
+    screenshot(page, "authoring-preview-as-student")
 
     axe_violations.context.add_cookies(page.context.cookies())  # the same session (a TOTP code works once)
     axe_page = axe_violations.context.new_page()
