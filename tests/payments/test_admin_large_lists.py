@@ -61,7 +61,7 @@ def changelist(client, path: str):
 def test_a_search_counts_up_to_the_cap_only(staff_client, payments, small_cap):
     cl, queries = changelist(staff_client, "/admin/payments/payment/?q=buyer")
     assert cl.result_count == 3  # six match; the pager says three and reads no further
-    assert len(cl.result_list) == ROWS  # the page itself still lists every match (100 per page)
+    assert len(cl.result_list) == ROWS  # the page itself still lists every match (50 per page)
     counts = [sql for sql in queries if "COUNT(" in sql.upper() and '"payments_payment"' in sql]
     assert counts and all("LIMIT 4" in sql for sql in counts if "GROUP BY" not in sql.upper())
 
