@@ -82,7 +82,8 @@ def ensure_database(env: dict) -> None:
 
 
 def wrk(url: str, headers: dict[str, str], *, connections: int = CONNECTIONS, threads: int = 2) -> dict:
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency"]
+    # A 10 s timeout: on a loaded machine a slower response must count in the latency, not vanish.
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{DURATION}", "--latency", "--timeout", "10s"]
     command += ["-H", "X-Forwarded-Proto: https"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
@@ -160,9 +161,13 @@ def run_benchmarks(port: int, stripe_port: int) -> None:
     ensure_database(env)
     print("migrating and building the data set (first run takes a few minutes)…", flush=True)
     manage(env, "migrate", "--no-input")
+    started = time.monotonic()
     manage(env, "bench_data", "--scale", SCALE)
+    build_seconds = time.monotonic() - started
+    load_before = os.getloadavg()
     manage(env, "collectstatic", "--no-input", "--verbosity", "0")
     fixtures = json.loads(manage(env, "bench_fixtures"))
+    fixtures |= {"build_seconds": build_seconds, "load_before": load_before}
 
     log_path = Path(tempfile.gettempdir()) / f"bds-bench-gunicorn-{port}.log"
     # Production's server settings as deployed: gunicorn.conf.py, worker recycling included.
@@ -383,7 +388,10 @@ def write_results(
         f"{os.environ.get('WEB_THREADS', '4')} threads, preload_app, worker recycling on (max_requests),",
         f"production settings, PostgreSQL + Redis, {CONNECTIONS} connections, {ROUNDS} rounds of {DURATION} per page,",
         "the median of each figure.",
-        f"Data: {fixtures['counts']}.",
+        f"Data: {fixtures['counts']} (bench_data took {fixtures['build_seconds']:.0f} s in this run; "
+        "a few seconds means it was already there).",
+        f"Load average (1, 5, 15 min) before the pages: {', '.join(f'{v:.1f}' for v in fixtures['load_before'])}; "
+        f"after: {', '.join(f'{v:.1f}' for v in os.getloadavg())}. The machine is shared: see the notes at the end.",
         "",
         "SQL queries: on a fresh render (caches cleared; tests hold this count fixed whatever the data",
         "size) and when the page's caches are filled (what the benchmark mostly measures).",

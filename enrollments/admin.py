@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from unfold.admin import ModelAdmin
 
-from core.admin import LargeTableAdminMixin
+from core.admin import LargeTableAdminMixin, RelatedFirstSearchMixin
 from core.audit import audit_record  # admin: audit trail
 from enrollments import services
 from enrollments.models import Enrollment
@@ -17,7 +17,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Enrollment)
-class EnrollmentAdmin(LargeTableAdminMixin, ModelAdmin):
+class EnrollmentAdmin(LargeTableAdminMixin, RelatedFirstSearchMixin, ModelAdmin):
     list_display = ["user", "course", "status", "is_suspended", "created_at", "activated_at", "ended_at"]
     # No "course" filter: at 5,000 courses its list of links is most of the page's time
     # (bench/PROFILE.md); the search finds a course by title.

@@ -18,7 +18,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from unfold.admin import ModelAdmin, TabularInline
 
-from core.admin import EstimatedCountPaginator, LargeTableAdminMixin, ReadOnlyAdminMixin, RecordsAdminMixin
+from core.admin import (
+    EstimatedCountPaginator,
+    LargeTableAdminMixin,
+    ReadOnlyAdminMixin,
+    RecordsAdminMixin,
+    RelatedFirstSearchMixin,
+)
 from core.audit import audit_record  # admin: audit trail
 from courses.models import Course
 from payments import services
@@ -106,7 +112,7 @@ def _csv_safe(value) -> str:
 
 
 @admin.register(Payment)
-class PaymentAdmin(LargeTableAdminMixin, RecordsAdminMixin, ModelAdmin):
+class PaymentAdmin(LargeTableAdminMixin, RelatedFirstSearchMixin, RecordsAdminMixin, ModelAdmin):
     list_display = [
         "id",
         "created_at",
@@ -120,7 +126,14 @@ class PaymentAdmin(LargeTableAdminMixin, RecordsAdminMixin, ModelAdmin):
     ]
     list_filter = ["status", FlaggedFilter, CurrencyFilter, "created_at"]
     list_select_related = ["user", "course"]
-    search_fields = ["user__email", "receipt_number", "stripe_payment_intent_id", "stripe_charge_id", "course__title"]
+    # Identifiers match exactly (pasted from a receipt or Stripe): their unique indexes answer.
+    search_fields = [
+        "user__email",
+        "=receipt_number",
+        "=stripe_payment_intent_id",
+        "=stripe_charge_id",
+        "course__title",
+    ]
     # No date_hierarchy: its date links read every row's date (bench/PROFILE.md); the "created at"
     # filter narrows by date instead.
     raw_id_fields = ["user", "course", "enrollment", "coupon"]

@@ -61,7 +61,7 @@ def changelist(client, path: str):
 def test_a_search_counts_up_to_the_cap_only(staff_client, payments, small_cap):
     cl, queries = changelist(staff_client, "/admin/payments/payment/?q=buyer")
     assert cl.result_count == 3  # six match; the pager says three and reads no further
-    assert len(cl.result_list) == ROWS  # the page itself still lists every match (100 per page)
+    assert len(cl.result_list) == ROWS  # the page itself still lists every match (50 per page)
     counts = [sql for sql in queries if "COUNT(" in sql.upper() and '"payments_payment"' in sql]
     assert counts and all("LIMIT 4" in sql for sql in counts if "GROUP BY" not in sql.upper())
 
@@ -101,3 +101,25 @@ def test_the_csv_export_streams_rows_as_it_reads_them(staff_client, payments):
     if connection.vendor == "postgresql":
         # A server-side cursor, read in chunks: memory stays flat whatever the number of rows.
         assert any("DECLARE" in query["sql"] and "CURSOR" in query["sql"] for query in reading)
+
+
+def test_the_search_finds_payments_by_buyer_course_and_exact_identifiers(staff_client, payments, paid_course):
+    Payment.objects.filter(pk=payments[2].pk).update(receipt_number="BDS-20261204-000002")
+    found = lambda query: {p.pk for p in changelist(staff_client, f"/admin/payments/payment/?q={query}")[0].result_list}  # noqa: E731
+    assert found("buyer-1%40example") == {payments[1].pk}
+    assert found("Buyer+1%40") == {payments[1].pk}  # every word must match: email, course or identifier
+    assert found("Part+107") == {payment.pk for payment in payments}
+    assert found("BDS-20261204-000002") == {payments[2].pk}
+    assert found("nobody-at-all") == set()
+
+
+def test_the_search_reads_related_rows_first_then_filters_by_key(staff_client, payments):
+    _, queries = changelist(staff_client, "/admin/payments/payment/?q=buyer-1%40example")
+    listing = [sql for sql in queries if sql.startswith('SELECT "payments_payment"."id"')]
+    assert listing and all("LIKE" not in sql for sql in listing)  # the big table is filtered by keys
+
+
+def test_the_enrollment_search_finds_a_student_by_name(staff_client, payments, paid_course):
+    enrollment = Enrollment.objects.create(user=payments[3].user, course=paid_course)
+    cl, _ = changelist(staff_client, "/admin/enrollments/enrollment/?q=Buyer+3")
+    assert list(cl.result_list) == [enrollment]
