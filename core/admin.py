@@ -32,6 +32,12 @@ class OrderedFormMixin:
 
     ordering_field = "order"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A table row's inputs sit under column headings, not labels: name each for screen readers.
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", str(field.label))
+
     def _get_validation_exclusions(self):
         return {*super()._get_validation_exclusions(), self.ordering_field}
 
