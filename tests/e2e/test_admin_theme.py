@@ -98,6 +98,13 @@ def test_staff_back_office_pages_share_the_theme_fit_a_phone_and_pass_axe(demo, 
         assert wider == [], f"{path} scrolls sideways at 390 px: {wider}"
         found = axe_violations(path)
         assert found == [], found
+    # Dark mode kept: the theme follows the system's scheme ("auto"), the school's pages with it.
+    page.emulate_media(color_scheme="dark")
+    page.goto("/admin/")
+    expect(page.locator("html")).to_have_class(re.compile(r"\bdark\b"))
+    screenshot(page, "admin-dashboard-dark")
+    page.goto(f"/admin/payments/payment/{payment.pk}/refund/")
+    screenshot(page, "admin-refund-review-dark")
     assert violations == []
 
 
