@@ -4,13 +4,15 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from unfold.admin import ModelAdmin
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
+from core.admin import LargeTableAdminMixin
+
 # The admin's own login form would skip allauth (MFA, rate limits, lockout): send it to ours.
 admin.site.login = secure_admin_login(admin.site.login)
 
 
 # Registered by the back office (backoffice/admin.py), which adds what accounts cannot import:
 # the user's enrollments, payments and bookings.
-class UserAdmin(DjangoUserAdmin, ModelAdmin):
+class UserAdmin(LargeTableAdminMixin, DjangoUserAdmin, ModelAdmin):
     # The theme's user forms: the same fields and checks as Django's, in the theme's widgets.
     form = UserChangeForm
     add_form = UserCreationForm

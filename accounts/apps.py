@@ -23,3 +23,4 @@ class AccountsConfig(AppConfig):
         # Permissions are created by auth's own post_migrate handler (connected first, as auth is
         # installed before accounts), so by the time this runs for an app its permissions exist.
         post_migrate.connect(_sync_groups_after_migrate, dispatch_uid="accounts_group_permissions_sync")
+        from accounts import user_cache  # noqa: F401 - connects the receivers that drop a saved user's copy

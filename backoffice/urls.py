@@ -6,6 +6,7 @@ from django.urls import path
 from backoffice.bulk_email import bulk_email_page
 from backoffice.email_preview import email_preview_detail, email_preview_list
 from backoffice.insights import insights_page
+from backoffice.markdown_preview import markdown_preview
 from backoffice.reports import accounting_csv, progress_csv, reports_page, roster_csv
 
 urlpatterns = [
@@ -16,5 +17,6 @@ urlpatterns = [
     path("reports/accounting.csv", admin.site.admin_view(accounting_csv), name="admin_report_accounting"),
     path("reports/progress.csv", admin.site.admin_view(progress_csv), name="admin_report_progress"),
     path("reports/roster.csv", admin.site.admin_view(roster_csv), name="admin_report_roster"),
+    path("markdown-preview/", admin.site.admin_view(markdown_preview), name="admin_markdown_preview"),
     path("bulk-email/", admin.site.admin_view(bulk_email_page), name="admin_bulk_email"),
 ]

@@ -47,6 +47,17 @@ STAFF_GROUP = "Staff"
 SEARCH_CONFIG = "english"
 
 
+STUDENT_PREVIEW_PARAM = "preview"  # ?preview=student: the admin's "Preview as student" link
+
+
+def student_preview_requested(request, course) -> bool:
+    """The page was opened from admin's "Preview as student" by someone who may preview this
+    course (its own instructors and school staff): the page then says so in a banner."""
+    if request.GET.get(STUDENT_PREVIEW_PARAM) != "student" or not request.user.is_authenticated:
+        return False
+    return is_school_staff(request.user) or course.instructors.filter(user=request.user).exists()
+
+
 def is_school_staff(user) -> bool:
     """Staff run the whole school: superusers and members of the "Staff" group. Instructors are
     `is_staff` too (so they can log into admin) but see only the courses they teach."""
@@ -56,7 +67,10 @@ def is_school_staff(user) -> bool:
         return True
     # Cached on the user object: admin calls this several times per request.
     if not hasattr(user, "_is_school_staff"):
-        user._is_school_staff = user.groups.filter(name=STAFF_GROUP).exists()
+        from accounts.user_cache import roles_of  # here: accounts.user_cache needs the app registry
+
+        roles = roles_of(user)  # the cached copy's group names
+        user._is_school_staff = STAFF_GROUP in roles[0] if roles else user.groups.filter(name=STAFF_GROUP).exists()
     return user._is_school_staff
 
 

@@ -102,7 +102,12 @@ class FlightSessionAdmin(ModelAdmin):
             return None
         return redirect(f"{reverse('admin_bulk_email')}?session={queryset.get().pk}")
 
-    @admin.action(description="Scrub selected sessions (weather) and email every booked student")
+    def has_scrub_permission(self, request) -> bool:
+        """Scrubbing cancels a flight day for every booked student and emails them: school staff
+        decide that (with the right to change sessions), not an instructor, not even the session's own."""
+        return is_school_staff(request.user) and request.user.has_perm("flights.change_flightsession")
+
+    @admin.action(description="Scrub selected sessions (weather) and email every booked student", permissions=["scrub"])
     def scrub_sessions(self, request, queryset):
         sessions = list(queryset.filter(status=FlightSession.Status.SCHEDULED))
         if "confirm" in request.POST:

@@ -11,9 +11,11 @@ from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
-from core.admin import SortableInlineMixin
+from core.admin import SortableInlineMixin, StudentPreviewAdminMixin
+from core.widgets import MarkdownAdminMixin
 from courses.admin import (
     InstructorScopedAdmin,
     ScopedInline,
@@ -23,6 +25,7 @@ from courses.admin import (
     sections_editable_by,
 )
 from courses.models import Course, Section, is_school_staff
+from lessons.admin_authoring import LessonVideoStateAdminMixin
 from lessons.models import (
     Certificate,
     ExamChoice,
@@ -68,11 +71,27 @@ class LessonInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, Ta
 
 
 @admin.register(Lesson)
-class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
+class LessonAdmin(
+    StudentPreviewAdminMixin,
+    MarkdownAdminMixin,
+    LessonVideoStateAdminMixin,
+    DirectUploadAdminMixin,
+    InstructorScopedAdmin,
+):
+    markdown_fields = ["body"]  # core/widgets.py: Write / Preview tabs
     course_path = "section__course"
     direct_upload_fields = {"video": "video"}
-    list_display = ["title", "section_label", "order", "duration_label", "is_preview", "is_required"]
-    list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_preview", "is_required"]
+    list_display = [
+        "title",
+        "section_label",
+        "order",
+        "duration_label",
+        "video_state_column",
+        "is_preview",
+        "is_required",
+    ]
+    list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "video_state", "is_preview", "is_required"]
+    actions = ["retry_video_processing"]  # lessons/admin_authoring.py
     list_select_related = ["section__course"]
     search_fields = ["title", "slug", "section__title", "section__course__title"]
     ordering = ["section__course__title", "section__order", "order"]
@@ -84,11 +103,13 @@ class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
         "slug",
         "body",
         "video",
+        "video_processing",
         "poster",
         "duration_seconds",
         "is_preview",
         "is_required",
     ]
+    readonly_fields = ["video_processing"]
     inlines = [MaterialInline]
 
     @admin.display(description="Section", ordering="section__course__title")
@@ -98,6 +119,9 @@ class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
     @admin.display(description="Duration", ordering="duration_seconds")
     def duration_label(self, lesson):
         return lesson.duration_label
+
+    def student_preview_path(self, lesson) -> str:
+        return reverse("lessons:lesson", args=[lesson.section.course.slug, lesson.slug])
 
     def view_on_site(self, lesson):
         # The learning player's path (the URL map in bds/urls.py); preview lessons play there without enrolling.

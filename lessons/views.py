@@ -30,7 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import staff_view_with_mfa
 from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
 from courses.cache import course_cache_version
-from courses.models import Course
+from courses.models import Course, student_preview_requested
 from lessons import services
 from lessons.forms import LessonProgressForm
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
@@ -143,6 +143,7 @@ def lesson_detail(request, course_slug, lesson_slug):
         "hls_url": hls_url,
         "video_unavailable": bool(lesson.video) and video_url is None,
         "fragments": _lesson_fragments(course, lesson, unlocked=unlocked),
+        "student_preview": student_preview_requested(request, course),
     }
     if unlocked:
         progress = lesson.progress.filter(user=request.user).first()

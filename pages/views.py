@@ -22,7 +22,7 @@ from django.views.static import serve
 from accounts.decorators import staff_view_with_mfa
 from core.page_cache import cache_page_for_visitors
 from courses.cache import course_cache_version, public_pages_version
-from courses.models import Category, Course, course_page_prefetches
+from courses.models import Category, Course, course_page_prefetches, student_preview_requested
 from courses.seo import absolute_url, course_json_ld
 from flights.models import FlightSession
 
@@ -96,6 +96,7 @@ def course_detail(request, slug):
             "body_html": mark_safe(fragment["body"]),  # noqa: S308
             "json_ld": mark_safe(fragment["json_ld"]),  # noqa: S308
             "canonical_url": absolute_url(course.get_absolute_url()),
+            "student_preview": student_preview_requested(request, course),
             "cover_url": absolute_url(course.cover_image.url) if course.cover_image else "",
         },
     )
