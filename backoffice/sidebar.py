@@ -20,7 +20,10 @@ def _model_link(title: str, icon: str, label: str, *, query: str = "") -> dict |
     def permission(request) -> bool:
         return model_admin.has_module_permission(request) and model_admin.has_view_or_change_permission(request)
 
-    return {"title": title, "icon": icon, "link": link, "permission": permission}
+    item = {"title": title, "icon": icon, "link": link, "permission": permission}
+    if query:  # a filtered list (disputes) is the current page only with its filter, not on every payment page
+        item["active"] = lambda request: request.get_full_path() == link
+    return item
 
 
 def _page_link(title: str, icon: str, url_name: str, permission=None) -> dict:

@@ -224,6 +224,7 @@ UNFOLD = {
     "BORDER_RADIUS": "8px",
     # The school's own pages (dashboard, reports, bulk email, refund review...) in the theme's look.
     "STYLES": [lambda request: static("css/admin-pages.css")],
+    "SCRIPTS": [lambda request: static("js/admin-a11y.js")],  # screen-reader fixes to Django's widgets
     "COLORS": {
         "primary": {
             "50": "#eef5fc",

@@ -97,6 +97,14 @@ class OrderedFormMixin:
 
     ordering_field = "order"
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A table row's inputs sit under column headings, not labels: name each for screen readers,
+        # with the row's kind, so "Title (lesson)" is not confused with the page's own "Title".
+        kind = self._meta.model._meta.verbose_name
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("aria-label", f"{field.label} ({kind})")
+
     def _get_validation_exclusions(self):
         return {*super()._get_validation_exclusions(), self.ordering_field}
 
