@@ -55,7 +55,8 @@ class ReviewNotAllowed(Exception):
     pass
 
 
-def _rating_summary_refresh(course_id: int) -> None:
+def course_rating_refresh(course_id: int) -> None:
+    """Recount the course's visible reviews into its rating summary; pages refresh after commit."""
     summary = Review.objects.visible().filter(course_id=course_id).aggregate(count=Count("pk"), average=Avg("rating"))
     average = summary["average"]
     Course.objects.filter(pk=course_id).update(
@@ -79,7 +80,7 @@ def review_save(*, user, course: Course, rating: int, title: str = "", body: str
     review, _created = Review.objects.update_or_create(
         course=course, student=user, defaults={"rating": int(rating), "title": title.strip(), "body": body.strip()}
     )
-    _rating_summary_refresh(course.pk)
+    course_rating_refresh(course.pk)
     return review
 
 
@@ -101,7 +102,7 @@ def review_hide(*, review: Review, reason: str, acting_user) -> Review:
         after={"hidden": True, "hidden_reason": review.hidden_reason},
         reason=review.hidden_reason,
     )
-    _rating_summary_refresh(review.course_id)
+    course_rating_refresh(review.course_id)
     return review
 
 
@@ -112,7 +113,7 @@ def review_unhide(*, review: Review, acting_user) -> Review:
     review.hidden_at, review.hidden_reason, review.hidden_by = None, "", None
     review.save(update_fields=["hidden_at", "hidden_reason", "hidden_by", "updated_at"])
     audit_record(user=acting_user, obj=review, action="review shown again", before=before, after={"hidden": False})
-    _rating_summary_refresh(review.course_id)
+    course_rating_refresh(review.course_id)
     return review
 
 

@@ -18,6 +18,8 @@ from enrollments.models import Enrollment
 from flights.models import FlightSession, SeatBooking
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, LessonProgress, PracticeExam
 from payments.models import Payment, Refund
+from reviews.models import Review
+from reviews.services import course_rating_refresh
 
 STUDENT_COUNT = 36
 EMAIL_DOMAIN = "students.bostondroneschool.test"
@@ -90,6 +92,8 @@ def demo_activity_seed(*, course_slugs: list[str]) -> int:
                 continue
             _learn(student, enrollment, course, randomizer, since=paid_at, now=now)
     _book_seats(randomizer)
+    for course in courses:
+        course_rating_refresh(course.pk)
     return created
 
 
@@ -118,6 +122,8 @@ def _learn(student, enrollment: Enrollment, course: Course, randomizer: random.R
             lesson=lesson,
             defaults={"completed_at": min(since + timedelta(days=index // 2 + 1), now), "position_seconds": 0},
         )
+    if share >= 0.3:
+        _review(student, course, randomizer, at=min(since + timedelta(days=len(watched) // 2 + 1), now))
     if share == 1:
         completed_at = min(since + timedelta(days=len(lessons) // 2 + 2), now)
         Enrollment.objects.filter(pk=enrollment.pk).update(
@@ -175,3 +181,24 @@ def _book_seats(randomizer: random.Random) -> None:
             SeatBooking.objects.create(
                 enrollment=enrollment, session=session, status=SeatBooking.Status.BOOKED, booked_at=timezone.now()
             )
+
+
+REVIEWS = [
+    (5, "Passed my Part 107 on the first try", "The airspace and sectional chart lessons were exactly what the test asked. The practice exams felt like the real thing."),  # noqa: E501
+    (5, "Clear, practical, no fluff", "Short lessons I could watch at lunch, and the instructors answered my questions within a day."),  # noqa: E501
+    (4, "Great course, weather was tough", "Loved the structure. The weather section needed a second watch, but the explanations after each practice question helped a lot."),  # noqa: E501
+    (5, "Worth it for the flight day alone", "The in-person session at the field gave me the confidence to fly my first paid job."),  # noqa: E501
+    (4, "Solid preparation", "Everything you need for the knowledge test. I would have liked a few more loading and performance examples."),  # noqa: E501
+    (3, "Good content, pace a bit slow", "The material is accurate and well organised; some videos could be shorter."),
+    (5, "Best money I spent on drones", "From zero to certified in three weeks. The readiness score told me when to book the test."),  # noqa: E501
+    (4, "Helpful instructors", "Maya's airspace walkthroughs are excellent. The mobile player works well on the train."),  # noqa: E501
+]  # fmt: skip
+
+
+def _review(student, course: Course, randomizer: random.Random, *, at) -> None:
+    rating, title, body = randomizer.choice(REVIEWS)
+    review, created = Review.objects.get_or_create(
+        course=course, student=student, defaults={"rating": rating, "title": title, "body": body}
+    )
+    if created:
+        Review.objects.filter(pk=review.pk).update(created_at=at)
