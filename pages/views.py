@@ -24,6 +24,7 @@ from core.page_cache import cache_page_for_visitors
 from courses.cache import course_cache_version, public_pages_version
 from courses.models import Category, Course, course_page_prefetches, student_preview_requested
 from courses.seo import absolute_url, course_json_ld
+from enrollments.models import Enrollment
 from flights.models import FlightSession
 from reviews import services as review_services
 from reviews.models import Review
@@ -87,6 +88,10 @@ def course_detail(request, slug):
                     "total_seconds": total_seconds,
                     "instructors": course.instructors.all(),
                     "prerequisites": course.prerequisites.all(),
+                    # Everyone who took it (refunded and revoked enrollments do not count).
+                    "student_count": Enrollment.objects.filter(
+                        course=course, status__in=Enrollment.ACCESS_STATUSES
+                    ).count(),
                 },
             ),
             "reviews": render_to_string(

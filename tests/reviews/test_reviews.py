@@ -221,6 +221,7 @@ def test_the_course_page_shows_the_summary_reviews_and_json_ld(client, reviewer,
     page = client.get(course.get_absolute_url()).content.decode()
     assert "Student reviews" in page and "4.0 out of 5, from 1 review" in page
     assert "Clear and practical" in page and "Sam S." in page  # first name, last initial
+    assert "(1 review)</a>" in page and "<span>1 student</span>" in page  # under the title
     data = _json_ld(page)
     assert data["aggregateRating"] == {
         "@type": "AggregateRating",
