@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "ninja",  # its bundled Redoc, served from our own static files for /api/v1/docs (no CDN)
     "core",  # ground-floor plumbing: mail and its delivery task, storage, task base, caches
     "accounts",
+    "policies",  # versioned terms, privacy and refund policies, and who accepted which
     "courses",
     "enrollments",
     "lessons",
@@ -161,7 +162,7 @@ LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {
     "login": "accounts.forms.AccountLoginForm",
-    "signup": "accounts.forms.SignupForm",
+    "signup": "policies.forms.PolicySignupForm",  # accounts' sign-up form + accepting the policies
     "add_email": "accounts.forms.ChangeEmailForm",
 }
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("policies/", include("policies.urls")),
     path("payments/", include("payments.urls")),
     path("learn/", include("lessons.urls")),
     path("flights/", include("flights.urls")),

@@ -8,6 +8,9 @@ from django.db import connection, models
 from django.db.models import F, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+
+from core.storage import private_storage
 
 
 class Category(models.Model):
@@ -25,13 +28,43 @@ class Category(models.Model):
 
 
 class Instructor(models.Model):
-    """A teaching profile; the login is the linked user (in the Instructors group)."""
+    """A teaching profile; the login is the linked user (in the Instructors group).
+
+    Public: the photo, bio and credentials show on course pages and the instructor's own page
+    (/instructors/<slug>/). The signature image is private: it is only printed on certificates.
+    """
+
+    class CertificateType(models.TextChoices):
+        REMOTE_PILOT = "remote_pilot", "FAA Part 107 Remote Pilot"
+        PRIVATE_PILOT = "private_pilot", "FAA Private Pilot"
+        COMMERCIAL_PILOT = "commercial_pilot", "FAA Commercial Pilot"
+        CFI = "cfi", "FAA Certificated Flight Instructor"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="instructor")
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="The instructor page's address: /instructors/<slug>/.",
+    )
+    headline = models.CharField(max_length=120, blank=True, help_text='One line, e.g. "Chief flight instructor".')
     bio = models.TextField(blank=True)
-    photo = models.ImageField(upload_to="instructors/", blank=True)
+    photo = models.ImageField(
+        upload_to="instructors/", blank=True, help_text="Public portrait, square, 400 px or more."
+    )
     faa_certificate_number = models.CharField(
         "FAA certificate number", max_length=20, blank=True, help_text="Remote Pilot certificate number."
+    )
+    faa_certificate_type = models.CharField(
+        "FAA certificate", max_length=30, choices=CertificateType.choices, blank=True
+    )
+    years_flying = models.PositiveSmallIntegerField(null=True, blank=True)
+    signature = models.ImageField(
+        upload_to="signatures/",
+        storage=private_storage,
+        blank=True,
+        help_text="A transparent PNG of the signature printed on certificates. Never shown on the site.",
     )
 
     class Meta:
@@ -39,6 +72,34 @@ class Instructor(models.Model):
 
     def __str__(self) -> str:
         return self.user.full_name
+
+    def save(self, *args, **kwargs):
+        if not self.slug and self.user_id:
+            base = slugify(self.user.full_name or self.user.email.split("@")[0])[:70] or "instructor"
+            slug, n = base, 2
+            while Instructor.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+                slug, n = f"{base}-{n}", n + 1
+            self.slug = slug
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:instructor", kwargs={"slug": self.slug}) if self.slug else ""
+
+    @property
+    def credentials(self) -> list[str]:
+        """Short public lines: the certificate and years flying (never the certificate number)."""
+        lines = []
+        if self.faa_certificate_type:
+            lines.append(self.get_faa_certificate_type_display())
+        elif self.faa_certificate_number:
+            lines.append(self.CertificateType.REMOTE_PILOT.label)
+        if self.years_flying:
+            lines.append(f"{self.years_flying} year{'s' if self.years_flying != 1 else ''} flying")
+        return lines
+
+    @property
+    def initials(self) -> str:
+        return "".join(part[0] for part in (self.user.full_name or "?").split()[:2]).upper()
 
 
 STAFF_GROUP = "Staff"

@@ -5,7 +5,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from accounts.user_cache import forget_users
-from courses.cache import cache_bump
+from courses.cache import cache_bump, public_pages_bump
 from courses.models import Category, Course, Instructor, Section
 
 
@@ -55,6 +55,7 @@ def category_changed(sender, instance, **kwargs):
 def instructor_changed(sender, instance, **kwargs):
     cache_bump(course_ids=list(instance.courses.values_list("pk", flat=True)))
     forget_users(instance.user_id)  # the cached user copy says whether it teaches (roles_of)
+    public_pages_bump()  # the instructor's own page, also when they teach no course yet
 
 
 @receiver(post_save, sender=Section)

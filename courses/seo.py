@@ -70,3 +70,29 @@ def course_json_ld(course: Course, *, reviews=()) -> SafeString:
     if course.cover_image:
         data["image"] = absolute_url(course.cover_image.url)
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))  # noqa: S308 - escaped above
+
+
+def instructor_json_ld(instructor, courses) -> SafeString:
+    """schema.org Person for an instructor page: name, role, photo, bio and the courses they teach."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": instructor.user.full_name,
+        "url": absolute_url(instructor.get_absolute_url()),
+        "jobTitle": instructor.headline or "Instructor",
+        "worksFor": {"@type": "Organization", "name": settings.SCHOOL_NAME, "url": settings.SITE_URL},
+    }
+    if instructor.bio:
+        data["description"] = instructor.bio
+    if instructor.photo:
+        data["image"] = absolute_url(instructor.photo.url)
+    if instructor.credentials:
+        data["hasCredential"] = [
+            {"@type": "EducationalOccupationalCredential", "name": line} for line in instructor.credentials[:1]
+        ]
+    if courses:
+        data["subjectOf"] = [
+            {"@type": "Course", "name": course.title, "url": absolute_url(course.get_absolute_url())}
+            for course in courses
+        ]
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))  # noqa: S308 - escaped above

@@ -8,6 +8,7 @@ app_name = "courses"
 
 urlpatterns = [
     path("courses/", views.catalog, name="catalog"),
+    path("instructors/<slug:slug>/", views.instructor_detail, name="instructor"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
 ]

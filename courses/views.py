@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -16,7 +16,8 @@ from django.views.decorators.http import require_safe
 from core.page_cache import cache_page_for_visitors
 from courses.cache import catalog_cache_version, public_pages_version
 from courses.forms import CatalogFilterForm
-from courses.models import Category, Course
+from courses.models import Category, Course, Instructor
+from courses.seo import absolute_url, instructor_json_ld
 
 CATALOG_PAGE_SIZE = 12
 # Past this, page numbers are clamped: it bounds the distinct cache keys a crawler can create.
@@ -114,3 +115,35 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+@cache_page_for_visitors(public_pages_version)
+def instructor_detail(request, slug):
+    """An instructor as a person: photo, bio, credentials and their published courses.
+
+    Two queries (the instructor with their login, then their published courses), none for the
+    body once it is stored: it is cached under the public pages' version, which every change to a
+    course, its instructors or an instructor bumps (courses/receivers.py).
+    """
+    instructor = get_object_or_404(Instructor.objects.select_related("user"), slug=slug)
+    key = f"courses:instructor:{instructor.pk}:{public_pages_version()}"
+    fragment = cache.get(key)
+    if fragment is None:
+        courses = list(instructor.courses.published().for_cards().order_by("title", "pk"))
+        fragment = {
+            "body": render_to_string("courses/_instructor_body.html", {"instructor": instructor, "courses": courses}),
+            "json_ld": instructor_json_ld(instructor, courses),
+        }
+        cache.set(key, fragment)
+    return render(
+        request,
+        "courses/instructor_detail.html",
+        {
+            "instructor": instructor,
+            # Rendered and escaped by us (the template, instructor_json_ld) before caching.
+            "body_html": mark_safe(fragment["body"]),  # noqa: S308
+            "json_ld": mark_safe(fragment["json_ld"]),  # noqa: S308
+            "canonical_url": absolute_url(instructor.get_absolute_url()),
+        },
+    )

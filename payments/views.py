@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.client_address import client_ip
 from accounts.decorators import verified_email_required_for_checkout
 from core.request_body import BodyTooLarge, BodyTooSlow, read_body_within
 from courses.models import Course
@@ -20,6 +21,8 @@ from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
 from payments import services
 from payments.models import Payment
+from policies.models import CHECKOUT_KINDS, PolicyAcceptance, PolicyVersion
+from policies.services import policies_accept, policies_pending
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +82,9 @@ def checkout(request, payment_id):
         messages.info(request, "That checkout is closed. Press Enroll to start a new one.")
         return redirect(payment.course)
     return_url = request.build_absolute_uri(reverse("payments:return", kwargs={"payment_id": payment.pk}))
+    # The terms and refund policy in force: the card form appears once the student has accepted
+    # their current versions (a newer version than the one accepted is asked again, with what changed).
+    pending = policies_pending(user=request.user, kinds=CHECKOUT_KINDS)
     return render(
         request,
         "payments/checkout.html",
@@ -88,8 +94,32 @@ def checkout(request, payment_id):
             "offline": services.is_offline(),
             "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
             "return_url": return_url,
+            "pending_policies": pending,
+            "checkout_policies": [] if pending else PolicyVersion.objects.current_for(CHECKOUT_KINDS),
         },
     )
+
+
+@require_POST
+@login_required
+def checkout_accept_policies(request, payment_id):
+    """Record acceptance of the policy versions shown on the checkout page, then back to paying."""
+    payment = _payment_for(request, payment_id)
+    pending = policies_pending(user=request.user, kinds=CHECKOUT_KINDS)
+    shown = set(request.POST.getlist("policy_version"))
+    if not request.POST.get("accept"):
+        messages.error(request, "Please tick the box to accept the terms and refund policy before you pay.")
+    elif {str(item.version.pk) for item in pending} - shown:
+        # A version was published after the page was shown: show it before recording anything.
+        messages.warning(request, "Our policies were just updated. Please review them and accept again.")
+    else:
+        policies_accept(
+            user=request.user,
+            versions=[item.version for item in pending],
+            where=PolicyAcceptance.Where.CHECKOUT,
+            ip_address=client_ip(request),
+        )
+    return redirect(payment)
 
 
 @require_POST
@@ -120,6 +150,9 @@ def checkout_pay_test_mode(request, payment_id):
     if not services.is_offline():
         raise Http404("Test-mode payments are off.")
     payment = _payment_for(request, payment_id)
+    if policies_pending(user=request.user, kinds=CHECKOUT_KINDS):
+        messages.error(request, "Please accept the terms and refund policy before you pay.")
+        return redirect(payment)
     if payment.is_open:
         services.checkout_pay_offline(payment=payment)
     return redirect("payments:return", payment_id=payment.pk)

@@ -57,7 +57,17 @@ SCHEMAS: dict[str, dict] = {
         "staff": LOGIN,
         "student": LOGIN,
         "instructor_password": TEXT,
-        "instructors": [{"email": TEXT, "full_name": TEXT, "faa_certificate_number": TEXT, "bio": TEXT}],
+        "instructors": [
+            {
+                "email": TEXT,
+                "full_name": TEXT,
+                "faa_certificate_number": TEXT,
+                "faa_certificate_type": TEXT,
+                "years_flying": int,
+                "headline": TEXT,
+                "bio": TEXT,
+            }
+        ],
     },
     "materials.yaml": {
         "materials": {"*": {"title": TEXT, "intro": TEXT, "sections": [{"heading": TEXT, "items": [TEXT]}]}}

@@ -32,6 +32,8 @@ def test_student_signs_up_confirms_enrolls_and_completes_a_lesson(demo, smtp_inb
     page.get_by_label("Full name").fill("Nova Pilot")
     page.get_by_label(re.compile(r"^Password(?! \(again\))")).fill(PASSWORD)
     page.get_by_label("Password (again)").fill(PASSWORD)
+    # The demo publishes terms and a privacy policy: accepting them is part of signing up.
+    page.get_by_label("I accept the terms of service and privacy policy").check()
     page.get_by_role("button", name="Create account").click()
     # Signed up and in (confirmation is "optional" for browsing): the new student lands on My courses.
     expect(page.get_by_role("heading", level=1)).to_have_text("My courses")
@@ -85,6 +87,8 @@ def test_keyboard_only_student_journey(demo, smtp_inbox, page, screenshot):
     ]:
         tab_to(page, page.get_by_label(label))
         page.keyboard.type(value)
+    tab_to(page, page.get_by_label("I accept the terms of service and privacy policy"))
+    page.keyboard.press("Space")
     tab_to(page, page.get_by_role("button", name="Create account"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("My courses")

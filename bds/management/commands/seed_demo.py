@@ -31,11 +31,12 @@ from django.utils import timezone
 from accounts.groups import INSTRUCTORS, group_permissions_sync
 from bds.demo.activity import demo_activity_seed
 from bds.demo.files import cover_png, material_pdf, preview_video_mp4
-from bds.demo.loader import DemoDataError, demo_school_load
+from bds.demo.loader import DATA_DIR, DemoDataError, demo_school_load
 from bds.demo.practice_exam import question_bank_seed
 from courses.models import Category, Course, Instructor, Section
 from flights.models import FlightSession, Waiver
 from lessons.models import ExamQuestion, Lesson, Material
+from policies.models import PolicyKind, PolicyVersion
 
 
 class Command(BaseCommand):
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             for slug, sessions in school.flight_sessions.items():
                 self._flight_sessions(courses[slug], sessions, instructors)
                 self._waiver(courses[slug])
+            self._policies()
             bank = question_bank_seed(school.questions)
             self.created += bank["created"] + bank["exams_created"]
         self._attach_preview_videos()
@@ -130,11 +132,19 @@ class Command(BaseCommand):
         login = {"email": data["email"], "full_name": data["full_name"], "password": self.school.instructor_password}
         user = self._user(login, is_staff=True)
         user.groups.add(self.instructors_group)
-        return self._upsert(
-            Instructor,
-            {"user": user},
-            {"bio": data["bio"], "faa_certificate_number": data["faa_certificate_number"]},
-        )
+        fields = ("bio", "faa_certificate_number", "faa_certificate_type", "years_flying", "headline")
+        instructor = self._upsert(Instructor, {"user": user}, {key: data[key] for key in fields})
+        # Portrait (public) and signature (private, printed on certificates): committed demo images.
+        stem = data["email"].split("@")[0].replace(".", "-")
+        folder = DATA_DIR / "instructors"
+        if not instructor.photo and (folder / f"{stem}.jpg").exists():
+            instructor.photo.save(f"{stem}.jpg", ContentFile((folder / f"{stem}.jpg").read_bytes()), save=False)
+            instructor.save(update_fields=["photo"])
+        if not instructor.signature and (folder / f"{stem}-signature.png").exists():
+            signature = ContentFile((folder / f"{stem}-signature.png").read_bytes())
+            instructor.signature.save(f"{stem}-signature.png", signature, save=False)
+            instructor.save(update_fields=["signature"])
+        return instructor
 
     def _course(self, data: dict, categories: dict, instructors: dict, colours: dict) -> Course:
         published = data.get("status", Course.Status.PUBLISHED) == Course.Status.PUBLISHED
@@ -229,6 +239,15 @@ class Command(BaseCommand):
             course=course, version=1, defaults={"text": self.school.waiver, "published_at": timezone.now()}
         )
         self.created += created
+
+    def _policies(self) -> None:
+        """Version 1 of the terms, privacy and refund policies (bds/demo/data/policies/*.md), once."""
+        for kind in PolicyKind:
+            if PolicyVersion.objects.filter(kind=kind).exists():
+                continue
+            body = (DATA_DIR / "policies" / f"{kind.value}.md").read_text(encoding="utf-8")
+            PolicyVersion.objects.create(kind=kind, version=1, body=body, published_at=timezone.now())
+            self.created += 1
 
     # -- files -----------------------------------------------------------------------------------
 
