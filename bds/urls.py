@@ -33,6 +33,7 @@ urlpatterns = [
     path("flights/", include("flights.urls")),
     # Receipts live under the student's dashboard.
     path("dashboard/receipts/<str:receipt_number>/", payment_views.receipt, name="receipt"),
+    path("dashboard/receipts/<str:receipt_number>/pdf/", payment_views.receipt_pdf, name="receipt_pdf"),
     path("dashboard/", include("dashboard.urls")),
     # Public certificate verification; local private files behind signed tokens.
     path("certificates/", include("lessons.certificate_urls")),

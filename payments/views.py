@@ -21,6 +21,7 @@ from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
 from payments import services
 from payments.models import Payment
+from payments.receipts import receipt_lines, receipt_pdf_render
 from policies.models import CHECKOUT_KINDS, PolicyAcceptance, PolicyVersion
 from policies.services import policies_accept, policies_pending
 
@@ -176,7 +177,27 @@ def receipt(request, receipt_number):
         Payment.objects.for_user(request.user).with_receipt().select_related("course", "user"),
         receipt_number=receipt_number,
     )
-    return render(request, "payments/receipt.html", {"payment": payment, "refunds": payment.refunds.all()})
+    return render(
+        request,
+        "payments/receipt.html",
+        {"payment": payment, "refunds": payment.refunds.all(), "lines": receipt_lines(payment)},
+    )
+
+
+@require_GET
+@login_required
+def receipt_pdf(request, receipt_number):
+    """The same receipt as a PDF download; another person's receipt number is a 404."""
+    payment = get_object_or_404(
+        Payment.objects.for_user(request.user).with_receipt().select_related("course", "user", "coupon"),
+        receipt_number=receipt_number,
+    )
+    response = HttpResponse(
+        receipt_pdf_render(payment, payment.refunds.order_by("created_at")), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="receipt-{payment.receipt_number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Stripe's own default: a signed body older than five minutes is a replay.

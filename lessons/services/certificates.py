@@ -105,9 +105,54 @@ def _certificate_font(text: str, *, bold: bool) -> str:
     return "Helvetica-Bold" if bold else "Helvetica"
 
 
-def certificate_pdf_render(certificate: Certificate) -> bytes:
-    """A one-page landscape certificate with the printed values and a QR code to its verify page."""
+NAVY, BLUE, ORANGE, GOLD, INK_SOFT = "#0c2340", "#1d5fbf", "#f5a524", "#b8892b", "#475467"
+
+
+def _draw_logo(pdf, x: float, y: float, size: float) -> None:
+    """The school's mark (the header's drone: four rotors around a body), in the school's colours."""
+    from reportlab.lib.colors import HexColor
+
+    pdf.saveState()
+    pdf.setFillColor(HexColor(NAVY))
+    pdf.roundRect(x, y, size, size, size * 0.22, stroke=0, fill=1)
+    pdf.setStrokeColor(HexColor("#ffffff"))
+    pdf.setLineWidth(size * 0.045)
+    c, r, arm = size / 2, size * 0.13, size * 0.23
+    pdf.line(x + c - arm, y + c - arm, x + c + arm, y + c + arm)
+    pdf.line(x + c - arm, y + c + arm, x + c + arm, y + c - arm)
+    for dx in (-arm, arm):
+        for dy in (-arm, arm):
+            pdf.circle(x + c + dx, y + c + dy, r, stroke=1, fill=0)
+    pdf.setFillColor(HexColor(ORANGE))
+    pdf.roundRect(x + c - size * 0.1, y + c - size * 0.1, size * 0.2, size * 0.2, size * 0.05, stroke=0, fill=1)
+    pdf.restoreState()
+
+
+def _instructor_signature(certificate: Certificate):
+    """The signing instructor's signature image (private storage), or None."""
+    from reportlab.lib.utils import ImageReader
+
+    instructor = (
+        certificate.course.instructors.select_related("user")
+        .filter(user__full_name=certificate.instructor_name)
+        .first()
+    )
+    if instructor is None or not instructor.signature:
+        return None
+    try:
+        with instructor.signature.open("rb") as handle:
+            return ImageReader(io.BytesIO(handle.read()))
+    except OSError:
+        logger.warning("signature of instructor %s could not be read", instructor.pk)
+        return None
+
+
+def certificate_pdf_render(certificate: Certificate, *, flight_signoff: str = "") -> bytes:
+    """A one-page landscape certificate a student would frame: the school's logo and colours, the
+    name, course, hours and completion date, the instructor's signature, the flight-day sign-off
+    when given, and a QR code to the public verification page with its URL."""
     import segno
+    from reportlab.lib.colors import HexColor
     from reportlab.lib.pagesizes import landscape, letter
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -117,34 +162,81 @@ def certificate_pdf_render(certificate: Certificate) -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=(width, height))
     pdf.setTitle(f"Certificate {certificate.public_id}")
     pdf.setAuthor(settings.SCHOOL_NAME)
-    pdf.setLineWidth(3)
+    pdf.setSubject(f"{certificate.full_name}: {certificate.course_title}")
+    # Paper, a navy band at the top, a double frame with a gold inner line.
+    pdf.setFillColor(HexColor("#fbfaf6"))
+    pdf.rect(0, 0, width, height, stroke=0, fill=1)
+    pdf.setFillColor(HexColor(NAVY))
+    pdf.rect(0, height - 92, width, 92, stroke=0, fill=1)
+    pdf.setFillColor(HexColor(ORANGE))
+    pdf.rect(0, height - 98, width, 6, stroke=0, fill=1)
+    pdf.setStrokeColor(HexColor(NAVY))
+    pdf.setLineWidth(2.5)
+    pdf.rect(22, 22, width - 44, height - 44)
+    pdf.setStrokeColor(HexColor(GOLD))
+    pdf.setLineWidth(0.8)
     pdf.rect(30, 30, width - 60, height - 60)
+    _draw_logo(pdf, 48, height - 78, 52)
+    pdf.setFillColor(HexColor("#ffffff"))
+    pdf.setFont("Helvetica-Bold", 20)
+    pdf.drawString(114, height - 50, settings.SCHOOL_NAME)
+    pdf.setFont("Helvetica", 10.5)
+    pdf.drawString(114, height - 66, "Online ground school and hands-on flight training · Boston, MA")
     center = width / 2
-    pdf.setFont("Helvetica-Bold", 16)
-    pdf.drawCentredString(center, height - 90, settings.SCHOOL_NAME.upper())
-    pdf.setFont("Helvetica-Bold", 34)
-    pdf.drawCentredString(center, height - 150, "Certificate of Completion")
-    pdf.setFont("Helvetica", 14)
-    pdf.drawCentredString(center, height - 195, "This certifies that")
-    pdf.setFont(_certificate_font(certificate.full_name, bold=True), 28)
+    pdf.setFillColor(HexColor(NAVY))
+    pdf.setFont("Times-Bold", 38)
+    pdf.drawCentredString(center, height - 160, "Certificate of Completion")
+    pdf.setFillColor(HexColor(INK_SOFT))
+    pdf.setFont("Helvetica", 13)
+    pdf.drawCentredString(center, height - 196, "This certifies that")
+    pdf.setFillColor(HexColor(NAVY))
+    name_font = _certificate_font(certificate.full_name, bold=True)
+    pdf.setFont("Times-BoldItalic" if name_font == "Helvetica-Bold" else name_font, 34)
     pdf.drawCentredString(center, height - 240, certificate.full_name)
-    pdf.setFont("Helvetica", 14)
-    pdf.drawCentredString(center, height - 280, "has successfully completed the course")
-    pdf.setFont(_certificate_font(certificate.course_title, bold=True), 20)
-    pdf.drawCentredString(center, height - 315, certificate.course_title)
-    pdf.setFont("Helvetica", 12)
+    pdf.setStrokeColor(HexColor(GOLD))
+    pdf.setLineWidth(1)
+    pdf.line(center - 200, height - 250, center + 200, height - 250)
+    pdf.setFillColor(HexColor(INK_SOFT))
+    pdf.setFont("Helvetica", 13)
+    pdf.drawCentredString(center, height - 278, "has successfully completed the course")
+    pdf.setFillColor(HexColor(BLUE))
+    pdf.setFont(_certificate_font(certificate.course_title, bold=True), 21)
+    pdf.drawCentredString(center, height - 310, certificate.course_title)
     issued = timezone.localdate(certificate.issued_at).strftime("%B %-d, %Y")
-    pdf.drawCentredString(center, height - 355, f"Date: {issued}    Hours: {certificate.hours}")
+    pdf.setFillColor(HexColor(NAVY))
+    pdf.setFont("Helvetica", 12)
+    pdf.drawCentredString(center, height - 338, f"Date: {issued}    Hours: {certificate.hours}")
+    if flight_signoff:
+        pdf.setFont(_certificate_font(flight_signoff, bold=False), 11)
+        pdf.setFillColor(HexColor(INK_SOFT))
+        pdf.drawCentredString(center, height - 356, flight_signoff)
+    # Signature block (left), seal-like QR block (right).
+    signature = _instructor_signature(certificate)
+    sig_x, sig_y = 90, 110
+    if signature is not None:
+        image_width, image_height = signature.getSize()
+        draw_height = 44
+        draw_width = min(220, image_width * draw_height / max(image_height, 1))
+        pdf.drawImage(signature, sig_x, sig_y + 4, width=draw_width, height=draw_height, mask="auto")
+    pdf.setStrokeColor(HexColor(NAVY))
+    pdf.setLineWidth(0.8)
+    pdf.line(sig_x, sig_y, sig_x + 230, sig_y)
     instructor_line = f"Instructor: {certificate.instructor_name}"
-    pdf.setFont(_certificate_font(instructor_line, bold=False), 12)
-    pdf.drawCentredString(center, height - 375, instructor_line)
+    pdf.setFillColor(HexColor(NAVY))
+    pdf.setFont(_certificate_font(instructor_line, bold=False), 11)
+    pdf.drawString(sig_x, sig_y - 15, instructor_line)
     pdf.setFont("Helvetica", 9)
-    pdf.drawString(60, 70, f"Certificate id: {certificate.public_id}")
-    pdf.drawString(60, 56, f"Verify at {certificate.verify_url}")
+    pdf.setFillColor(HexColor(INK_SOFT))
+    pdf.drawString(sig_x, sig_y - 28, settings.SCHOOL_NAME)
+    pdf.setFont("Helvetica", 8.5)
+    pdf.drawString(sig_x, 52, f"Certificate id: {certificate.public_id}")
+    pdf.drawString(sig_x, 41, f"Verify at {certificate.verify_url}")
     qr_png = io.BytesIO()
-    segno.make(certificate.verify_url, error="m").save(qr_png, kind="png", scale=4, border=1)
+    segno.make(certificate.verify_url, error="m").save(qr_png, kind="png", scale=4, border=1, dark=NAVY)
     qr_png.seek(0)
-    pdf.drawImage(ImageReader(qr_png), width - 150, 50, width=90, height=90)
+    pdf.drawImage(ImageReader(qr_png), width - 170, 60, width=96, height=96)
+    pdf.setFont("Helvetica", 8)
+    pdf.drawCentredString(width - 122, 48, "Scan to verify")
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

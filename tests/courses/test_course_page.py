@@ -60,8 +60,10 @@ def test_facts_instructors_and_markdown_description(client, part107):
     assert "About 12 hours" in page
     assert "<h2>What you learn</h2>" in page and "<strong>weather</strong>" in page
     assert "Your instructors" in page
-    assert "<h3>Ada Aviator</h3>" in page and "Mapping and inspection specialist." in page
-    assert "<h3>Ian Instructor</h3>" in page and "Part 107 pilot since 2016." in page
+    assert '<h3><a href="/instructors/ada-aviator/">Ada Aviator</a></h3>' in page
+    assert "Mapping and inspection specialist." in page
+    assert '<h3><a href="/instructors/ian-instructor/">Ian Instructor</a></h3>' in page
+    assert "Part 107 pilot since 2016." in page
 
 
 def test_prerequisites_are_listed_and_linked(client, make_course, part107):

@@ -334,7 +334,21 @@ def test_the_practice_exam_bank_comes_from_the_data_file():
 
 
 def test_printed_notes_say_admin_needs_an_authenticator():
-    assert "authenticator app (TOTP)" in seed()
+    output = seed()
+    assert "authenticator app (TOTP)" in output and "recovery codes" in output
+    # Next to each admin login, not only in a footnote; the student's login has no admin to open.
+    logins = [line for line in output.splitlines() if line.strip().startswith(("staff ", "instructor ", "student "))]
+    assert logins and all(("authenticator app" in line) == (not line.strip().startswith("student")) for line in logins)
+
+
+def test_demo_policies_instructor_photos_and_signatures_are_loaded():
+    from courses.models import Instructor
+    from policies.models import PolicyVersion
+
+    seed()
+    assert {version.kind for version in PolicyVersion.objects.published()} == {"terms", "privacy", "refund"}
+    instructors = list(Instructor.objects.all())
+    assert instructors and all(i.photo and i.signature and i.years_flying and i.slug for i in instructors)
 
 
 def test_malformed_data_stops_the_run_naming_the_file_and_key(tmp_path, monkeypatch):

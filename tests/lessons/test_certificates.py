@@ -1,6 +1,7 @@
 """Course completion issues exactly one certificate (PDF, email); anyone can verify it by its URL."""
 
 import base64
+import io
 import re
 import zlib
 from pathlib import Path
@@ -181,3 +182,28 @@ def test_a_name_beyond_latin_1_is_drawn_with_an_embedded_unicode_font(enrolled, 
         data = handle.read()
     assert b"DejaVuSans-Bold" in data  # the font is embedded (subset) for the name
     assert "Part 107 Remote Pilot Prep" in pdf_text(data)  # Latin text stays in Helvetica
+
+
+def test_the_pdf_is_landscape_with_the_instructors_signature_image(enrolled, course, lessons):
+    from django.core.files.base import ContentFile
+    from pypdf import PdfReader
+
+    from bds.demo.portraits import signature_png
+
+    instructor = course.instructors.get()
+    instructor.signature.save("ivy.png", ContentFile(signature_png(instructor.user.full_name)), save=True)
+    without = services.certificate_pdf_render(Certificate(full_name="X", course=course, course_title="Y"))
+    for name in ("preview", "classes", "charts"):
+        services.lesson_progress_save(user=enrolled, lesson=lessons[name], position_seconds=1, completed=True)
+    certificate = services.certificate_issue(enrollment_id=Enrollment.objects.get(user=enrolled).pk)
+    with certificate.pdf.open("rb") as handle:
+        data = handle.read()
+
+    page = PdfReader(io.BytesIO(data)).pages[0]
+    assert page.mediabox.width > page.mediabox.height  # landscape
+    text = page.extract_text()
+    assert "Certificate of Completion" in text and "Sam Student" in text and "Instructor: Ivy Instructor" in text
+    assert "Scan to verify" in text and certificate.public_id in text
+    # The QR code and the signature: two images; without a signature only the QR code.
+    assert len(page.images) == 2
+    assert len(PdfReader(io.BytesIO(without)).pages[0].images) == 1

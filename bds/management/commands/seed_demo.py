@@ -282,14 +282,16 @@ class Command(BaseCommand):
         )
         self.stdout.write("Demo logins (demo data only; passwords are set when an account is created):")
         school = self.school
-        self.stdout.write(f"  staff       {school.staff['email']} / {school.staff['password']}")
+        admin_note = "  (admin asks for an authenticator app: see below)"
+        self.stdout.write(f"  staff       {school.staff['email']} / {school.staff['password']}{admin_note}")
         for data in school.instructors:
-            self.stdout.write(f"  instructor  {data['email']} / {school.instructor_password}")
+            self.stdout.write(f"  instructor  {data['email']} / {school.instructor_password}{admin_note}")
         self.stdout.write(f"  student     {school.student['email']} / {school.student['password']}")
         # accounts.middleware.AdminRequiresMFAMiddleware: staff and instructors need a second factor for admin.
         self.stdout.write(
-            "Staff and instructors set up an authenticator app (TOTP) the first time they open /admin/: "
-            "scan the QR code it shows, enter a code, keep the recovery codes."
+            "Admin requires an authenticator app (TOTP) for staff and instructors. First time: log in at /admin/, "
+            "scan the QR code with a TOTP app (Google Authenticator, 1Password, Authy...), enter its 6-digit "
+            'code, then save the recovery codes it shows. README.md, "Quick start", has the steps.'
         )
 
 
