@@ -47,9 +47,12 @@ preload_app = True
 
 
 def when_ready(server):
-    # The arbiter, with the application loaded, before the first worker is forked.
-    from core.gunicorn_worker import close_inherited_connections
+    # The arbiter, with the application loaded, before the first worker is forked: what Django
+    # otherwise does lazily on each new worker's first requests (URL patterns, compiled
+    # templates) is done once here and inherited by every fork.
+    from core.gunicorn_worker import close_inherited_connections, warm_up
 
+    warm_up()
     close_inherited_connections()
 
 
