@@ -37,6 +37,39 @@ keepalive = 0
 max_requests = 2000
 max_requests_jitter = 200
 
+# Django is imported and set up once, in the arbiter, before any worker is forked: a recycled
+# worker is then a fork (milliseconds) rather than a fresh Django boot (about a second of CPU,
+# during which the other worker takes all the traffic and the tail grows to seconds at benchmark
+# rates, bench/RESULTS.md). Forked workers also share the loaded code's memory pages.
+# Nothing the arbiter opened may be used by a worker: the hooks below see to that
+# (core.gunicorn_worker.close_inherited_connections).
+preload_app = True
+
+
+def when_ready(server):
+    # The arbiter, with the application loaded, before the first worker is forked: what Django
+    # otherwise does lazily on each new worker's first requests (URL patterns, compiled
+    # templates) is done once here and inherited by every fork.
+    from core.gunicorn_worker import close_inherited_connections, warm_up
+
+    warm_up()
+    close_inherited_connections()
+
+
+def pre_fork(server, worker):
+    # The arbiter, before each fork (at start and on every recycle).
+    from core.gunicorn_worker import close_inherited_connections
+
+    close_inherited_connections()
+
+
+def post_fork(server, worker):
+    # The new worker, before it serves: its own clients are opened on first use.
+    from core.gunicorn_worker import forget_inherited_clients
+
+    forget_inherited_clients()
+
+
 # gunicorn 27 otherwise creates a control socket in the home folder; nothing here uses it.
 control_socket_disable = True
 

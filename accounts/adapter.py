@@ -1,10 +1,13 @@
 """How allauth fits this site: branded emails sent after commit, new students, login lockout text."""
 
 import secrets
+import time
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_cache_key, get_rates
 from django.conf import settings
@@ -36,6 +39,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.user.is_authenticated and request.user.is_staff:
             return resolve_url("admin:index")
         return super().get_login_redirect_url(request)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """A fresh login counts as recent authentication for the two-factor pages: staff and
+        instructors go from the login form straight to setting up their authenticator app, with no
+        second password prompt. Later (after ACCOUNT_REAUTHENTICATION_TIMEOUT) allauth asks again."""
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = allauth_context.request
+        if not required or app != "allauth.mfa" or request is None or not request.user.is_authenticated:
+            return required
+        return not logged_in_recently(request)
 
     def get_email_confirmation_url(self, request, emailconfirmation) -> str:
         """The link in the confirmation email carries where the student was going (the course they
@@ -121,6 +134,16 @@ class AccountAdapter(DefaultAccountAdapter):
         if not ip:
             raise PermissionDenied("Unable to determine client IP address")
         return ip
+
+
+def logged_in_recently(request) -> bool:
+    """Whether this session's latest login (password, or password and code) happened within the
+    reauthentication window; allauth keeps the log of a session's logins (record_authentication)."""
+    records = get_authentication_records(request, request.user)
+    if not records:
+        return False
+    at = records[-1].get("at")
+    return isinstance(at, int | float) and time.time() - at < account_settings.REAUTHENTICATION_TIMEOUT
 
 
 def login_failed_retry_at(request, *, key: str):

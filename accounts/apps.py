@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 # Apps whose permissions the groups use; after each of them migrates, the groups catch up.
-_GROUP_PERMISSION_APPS = {"accounts", "courses", "lessons", "enrollments", "payments", "flights"}
+_GROUP_PERMISSION_APPS = {"accounts", "courses", "lessons", "enrollments", "payments", "flights", "reviews"}
 
 
 def _sync_groups_after_migrate(sender, using="default", **kwargs):
@@ -17,8 +17,10 @@ def _sync_groups_after_migrate(sender, using="default", **kwargs):
 
 class AccountsConfig(AppConfig):
     name = "accounts"
+    verbose_name = "People"  # allauth's "account" app is "Accounts" in admin: one heading each, not two
 
     def ready(self) -> None:
         # Permissions are created by auth's own post_migrate handler (connected first, as auth is
         # installed before accounts), so by the time this runs for an app its permissions exist.
         post_migrate.connect(_sync_groups_after_migrate, dispatch_uid="accounts_group_permissions_sync")
+        from accounts import user_cache  # noqa: F401 - connects the receivers that drop a saved user's copy

@@ -11,6 +11,7 @@ from anymail.signals import AnymailTrackingEvent, EventType
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.user_cache import forget_users
 
 logger = logging.getLogger("accounts.email_tracking")
 
@@ -19,9 +20,11 @@ UNDELIVERABLE_EVENTS = frozenset({EventType.BOUNCED, EventType.REJECTED, EventTy
 
 def user_mark_email_undeliverable(*, email: str, at=None) -> int:
     """Flag the user(s) with this address as undeliverable, keeping the first report's time; returns rows changed."""
-    return User.objects.filter(email__iexact=email, email_undeliverable_at__isnull=True).update(
-        email_undeliverable_at=at or timezone.now()
-    )
+    flagged = User.objects.filter(email__iexact=email, email_undeliverable_at__isnull=True)
+    pks = list(flagged.values_list("pk", flat=True))
+    changed = flagged.update(email_undeliverable_at=at or timezone.now())
+    forget_users(*pks)  # update() sends no post_save
+    return changed
 
 
 def email_tracking_event_received(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs) -> None:

@@ -37,6 +37,8 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         # check students in and sign them off. Scheduling, capacity and scrubbing stay with staff.
         # No view_seatbooking: SeatBookingAdmin is not scoped, it would show every student's booking.
         ("flights", "view_flightsession"),
+        # Reviews of their own courses, read-only (ReviewAdmin scopes the rows; moderation is staff's).
+        ("reviews", "view_review"),
     ],
     STAFF: [
         ("accounts", "view_user"),
@@ -54,6 +56,8 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         ("flights", "change_flightsession"),
         ("flights", "view_seatbooking"),
         ("flights", "change_seatbooking"),
+        ("reviews", "view_review"),
+        ("reviews", "change_review"),
     ],
 }
 

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from accounts.user_cache import roles_of
+
 
 def mfa_required(user) -> bool:
     """Staff and instructors hold other people's data and money: they need a second factor.
@@ -18,6 +20,9 @@ def mfa_required(user) -> bool:
         return False
     if user.is_staff:
         return True
+    if (roles := roles_of(user)) is not None:  # a cached copy knows (accounts/user_cache.py)
+        group_names, has_teaching_profile = roles
+        return has_teaching_profile or bool(group_names & set(settings.ACCOUNTS_MFA_REQUIRED_GROUPS))
     return (
         get_user_model()
         .objects.filter(pk=user.pk)
@@ -52,7 +57,7 @@ class AdminRequiresMFAMiddleware:
             return None
         messages.warning(
             request,
-            "Staff and instructor accounts need two-factor authentication before using the admin. "
-            "Set up an authenticator app below, then open the admin again.",
+            "Staff and instructor accounts need two-factor authentication before using the admin: "
+            "set up an authenticator app, save your recovery codes, and you go on to the admin.",
         )
         return redirect("mfa_activate_totp")

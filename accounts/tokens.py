@@ -31,6 +31,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.adapter import login_failed_retry_at
+from accounts.user_cache import user_by_pk
 
 ALGORITHM = "HS256"
 AUDIENCE = "bds-api"
@@ -258,7 +259,7 @@ def token_revoke(*, access_claims: dict | None = None, refresh_token: str | None
 def access_token_user(token: str) -> tuple:
     """(user, claims) for a valid access token of an active user; TokenError otherwise."""
     claims = token_decode(token, expected_type="access")
-    user = get_user_model().objects.filter(pk=claims["sub"], is_active=True).first()
-    if user is None:
+    user = user_by_pk(claims["sub"])  # the row through the cache, as for a session
+    if user is None or not user.is_active:
         raise TokenError("inactive_user", "This account is no longer active.")
     return user, claims

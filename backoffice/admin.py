@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from unfold.admin import ModelAdmin, TabularInline
 
 from accounts.admin import UserAdmin
 from backoffice.models import BulkMessage
@@ -23,7 +24,7 @@ from payments.models import Payment
 
 
 @admin.register(LogEntry)
-class AuditTrailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditTrailAdmin(ReadOnlyAdminMixin, ModelAdmin):
     """Every admin change, refund, grant, revoke and scrub: who, when, what, before and after."""
 
     list_display = ["action_time", "user", "content_type", "object_link", "action_label", "before", "after"]
@@ -69,7 +70,7 @@ def _values_label(values) -> str:
 # -- a user's whole story on their admin page ---------------------------------------------------
 
 
-class UserEnrollmentInline(admin.TabularInline):
+class UserEnrollmentInline(TabularInline):
     model = Enrollment
     fk_name = "user"
     extra = 0
@@ -87,7 +88,7 @@ class UserEnrollmentInline(admin.TabularInline):
         return super().get_queryset(request).select_related("course", "user")
 
 
-class UserPaymentInline(admin.TabularInline):
+class UserPaymentInline(TabularInline):
     model = Payment
     fk_name = "user"
     extra = 0
@@ -162,7 +163,7 @@ class SchoolUserAdmin(UserAdmin):
 
 
 @admin.register(BulkMessage)
-class BulkMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class BulkMessageAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["created_at", "subject", "audience", "sent_count", "sender"]
     list_select_related = ["sender"]
     search_fields = ["subject", "audience", "sender__email"]

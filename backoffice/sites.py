@@ -1,11 +1,14 @@
-"""The school's admin site: school staff land on the dashboard; instructors see the normal index."""
+"""The school's admin site: school staff land on the dashboard; instructors see the normal index.
 
-from django.contrib import admin
+It is django-unfold's site (the theme: sidebar by job, branding and colours from settings.UNFOLD).
+"""
+
+from unfold.sites import UnfoldAdminSite
 
 from courses.models import is_school_staff
 
 
-class SchoolAdminSite(admin.AdminSite):
+class SchoolAdminSite(UnfoldAdminSite):
     site_header = "Boston Drone School admin"
     site_title = "Boston Drone School admin"
     index_title = "Run the school"

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.templatetags.static import static
 from django.utils.csp import CSP
 
 from bds.env import env, envbool, envfloat, envint, envlist
@@ -54,6 +55,9 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS") or (
 
 # Lower floors first (docs/ARCHITECTURE.md): core, the apps, then the pages that compose them.
 INSTALLED_APPS = [
+    # The admin theme: its templates shadow django.contrib.admin's, so it comes first; the basic config
+    # leaves admin.site alone (the default one would replace the school's site with its own).
+    "unfold.apps.BasicAppConfig",
     "backoffice.apps.SchoolAdminConfig",  # django.contrib.admin, with the school's admin site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -80,6 +84,7 @@ INSTALLED_APPS = [
     "lessons",
     "payments",
     "flights",
+    "reviews",
     "pages",
     "dashboard",
     "api",
@@ -93,12 +98,14 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "backoffice.csp.AdminContentSecurityPolicyMiddleware",  # the theme's policy, under /admin/ only
     "core.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's AuthenticationMiddleware with the user row read through the cache (accounts/user_cache.py).
+    "accounts.user_cache.CachedUserAuthenticationMiddleware",
     "core.private_responses.PrivateForSignedInUsersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.AdminRequiresMFAMiddleware",  # staff and instructors set up MFA first
@@ -201,6 +208,45 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Boston Drone School"
 ACCOUNTS_MFA_REQUIRED_GROUPS = ["Instructors"]  # besides every is_staff user
+
+# -- the back office (Django admin with the django-unfold theme) -----------------------------------
+# The sidebar is built per request by backoffice/sidebar.py: grouped by job, each link shown only to
+# users whose admin would open it. Colours are the site's (static/css/site.css): navy and sky blue.
+
+UNFOLD = {
+    "SITE_TITLE": "Boston Drone School admin",
+    "SITE_HEADER": "Boston Drone School",
+    "SITE_SUBHEADER": "Back office",
+    "SITE_URL": "/",
+    "SITE_ICON": lambda request: static("img/favicon.svg"),  # the mark; the name is next to it
+    "SITE_FAVICONS": [{"rel": "icon", "type": "image/svg+xml", "href": lambda request: static("img/favicon.svg")}],
+    "SHOW_HISTORY": True,
+    "SHOW_VIEW_ON_SITE": True,
+    "BORDER_RADIUS": "8px",
+    # The school's own pages (dashboard, reports, bulk email, refund review...) in the theme's look.
+    "STYLES": [lambda request: static("css/admin-pages.css")],
+    "SCRIPTS": [lambda request: static("js/admin-a11y.js")],  # screen-reader fixes to Django's widgets
+    "COLORS": {
+        "primary": {
+            "50": "#eef5fc",
+            "100": "#d9e8f7",
+            "200": "#b7d3ef",
+            "300": "#86b5e2",
+            "400": "#7cc4ff",
+            "500": "#5aa7e6",
+            "600": "#0b4f8a",
+            "700": "#083b68",
+            "800": "#12325a",
+            "900": "#0c2340",
+            "950": "#07162a",
+        },
+    },
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": "backoffice.sidebar.navigation",
+    },
+}
 
 # -- the school's own policies (not deployment config, so not in render.yaml: change them here) ---
 
@@ -420,6 +466,10 @@ MEDIA_UPLOAD_TOKEN_MAX_AGE_SECONDS = 20 * 3600
 # ...and unfinished uploads (and finished ones no row names) older than this are removed by the
 # hourly job below; it exceeds the token's age so a key is never deleted while still savable.
 MEDIA_ORPHAN_UPLOAD_MAX_AGE_SECONDS = 24 * 3600
+# Adaptive streaming (lessons/services/renditions.py, docs/S3.md): after an upload the worker makes
+# HLS renditions of these heights (capped at the source's). Empty turns renditions off: students
+# then get the uploaded MP4, as before.
+VIDEO_RENDITION_HEIGHTS = [int(height) for height in envlist("VIDEO_RENDITION_HEIGHTS", "360,720,1080")]
 
 # -- 6. CDN: static files, public media, CloudFront -----------------------------------------------
 
@@ -593,16 +643,19 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(self "https://js.stripe.com")'
+# Static files (scripts, styles, fonts, images) come from the CDN when CDN_BASE_URL is set, so the
+# policy must name it for each kind of static file; media may also come from S3 or its CDN.
+_static_origins = [CDN_BASE_URL] if CDN_BASE_URL else []
 _media_origins = [url for url in (CDN_BASE_URL, S3_CDN_BASE_URL, AWS_S3_ENDPOINT_URL) if url]
 if STORAGE_PROVIDER == "aws_s3" and not AWS_S3_ENDPOINT_URL:
     _media_origins.append(f"https://{AWS_S3_BUCKET}.s3.{AWS_REGION}.amazonaws.com")
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE, "https://js.stripe.com"],
-    "style-src": [CSP.SELF, *_media_origins[:1]],
+    "script-src": [CSP.SELF, CSP.NONCE, *_static_origins, "https://js.stripe.com"],
+    "style-src": [CSP.SELF, *_static_origins],
     "img-src": [CSP.SELF, "data:", *_media_origins],
     "media-src": [CSP.SELF, "blob:", *_media_origins],
-    "font-src": [CSP.SELF],
+    "font-src": [CSP.SELF, *_static_origins],
     "connect-src": [CSP.SELF, "https://api.stripe.com", *_media_origins],
     "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
     "form-action": [CSP.SELF],

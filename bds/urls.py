@@ -39,6 +39,7 @@ urlpatterns = [
     path("certificates/", include("lessons.certificate_urls")),
     path("private-media/<str:token>/", lesson_views.private_media, name="private_media"),
     path("courses/<slug:slug>/enroll/", payment_views.enroll, name="enroll"),
+    path("", include("reviews.urls")),
     # Home, the course page and development media; then the catalog, sitemap and robots.txt.
     path("", include("pages.urls")),
     path("", include("courses.urls")),

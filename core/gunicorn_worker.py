@@ -67,3 +67,73 @@ class HeadDeadlineThreadWorker(gthread.ThreadWorker):
     def _head_finished(self, conn) -> None:
         with self.head_deadlines_lock:
             self.head_deadlines.pop(conn, None)
+
+
+def close_inherited_connections() -> None:
+    """In gunicorn's arbiter (preload_app): close every database connection and Redis pool that
+    loading the application opened, so no forked worker shares a socket with the arbiter or with
+    another worker. Django and the clients open fresh ones in each worker on first use."""
+    from django.apps import apps
+
+    if not apps.ready:  # preload_app off (`--config` elsewhere): the arbiter never loaded Django
+        return
+    from django.core.cache import caches
+    from django.db import connections
+
+    connections.close_all()
+    for cache in caches.all(initialized_only=True):
+        _disconnect_redis_pools(cache)
+
+
+def forget_inherited_clients() -> None:
+    """In a freshly forked worker: drop, without closing (the sockets are the arbiter's), the
+    client objects that were created before the fork.
+
+    - Django's database connections live in thread-locals; the worker's request threads are new
+      threads and open their own. The arbiter closed its own before forking.
+    - redis-py's pools notice the new process id and start empty (ConnectionPool._checkpid).
+    - Celery's broker pool is process-wide: reset it as Celery's own after-fork hook would.
+    - Sentry's transport thread does not survive a fork; sentry-sdk restarts it on the first event.
+    - New Relic (scripts/start.sh) registers its agent lazily, on the first transaction, which
+      happens in the worker.
+    """
+    from django.apps import apps
+
+    if not apps.ready:
+        return
+    from celery import current_app  # the project's Celery app (bds/celery.py), set as current
+
+    current_app._get_current_object()._after_fork()
+
+
+def _disconnect_redis_pools(cache) -> None:
+    client = getattr(cache, "_client", None)  # django-redis's DefaultClient, if created; else none
+    for connection in getattr(client, "_clients", None) or ():
+        if connection is not None:
+            connection.connection_pool.disconnect()
+
+
+def warm_up() -> None:
+    """In the arbiter (preload_app): build Django's URL resolver and compile every project
+    template, so a recycled worker starts with them instead of paying for them on its first
+    requests. Compiled templates live in the cached template loader of each engine; nothing here
+    touches the database. A template that does not compile is left for its page to report."""
+    from django.apps import apps
+
+    if not apps.ready:
+        return
+    from pathlib import Path
+
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError, engines
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every URLconf and view module
+    get_resolver()._populate()
+    for engine in engines.all():
+        folders = [Path(folder) for folder in engine.template_dirs]
+        for folder in folders:
+            for path in folder.rglob("*.html"):
+                try:
+                    engine.get_template(str(path.relative_to(folder)))
+                except (TemplateDoesNotExist, TemplateSyntaxError, UnicodeDecodeError):
+                    continue

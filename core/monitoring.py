@@ -105,7 +105,19 @@ def scrub_url_secrets(data):
     return _scrub_strings(data, _secrets_in(data))
 
 
+def _redis_command_without_values(crumb: dict) -> dict:
+    """A Redis breadcrumb names the command and its key only: the values written are cached rows
+    (a user with their password hash and email), sessions and rendered pages, never for Sentry."""
+    words = (crumb.get("message") or "").split(" ", 2)
+    crumb["message"] = " ".join(words[:2])
+    data = crumb.get("data") or {}
+    crumb["data"] = {key: value for key, value in data.items() if key in {"redis.command", "redis.key", "db.operation"}}
+    return crumb
+
+
 def before_breadcrumb(crumb, hint):
+    if crumb.get("category") == "redis":
+        crumb = _redis_command_without_values(crumb)
     return scrub_url_secrets(crumb)
 
 

@@ -9,12 +9,18 @@ per-object permission checks (`has_*_permission`), and the choices a form offers
 """
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
 
+from core.admin import SortableInlineMixin, StudentPreviewAdminMixin
+from core.audit import audit_record
+from core.widgets import MarkdownAdminMixin
+from courses.cache import cache_bump
 from courses.models import Category, Course, Instructor, Section, is_school_staff
 
 
@@ -45,7 +51,7 @@ class NotFoundOutOfScope:
         return obj
 
 
-class InstructorScopedAdmin(NotFoundOutOfScope, admin.ModelAdmin):
+class InstructorScopedAdmin(NotFoundOutOfScope, ModelAdmin):
     """A ModelAdmin whose rows belong to a course; `course_path` is the lookup from the row to it."""
 
     course_path = ""
@@ -108,7 +114,7 @@ def _parent_in_scope(request, obj) -> bool:
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     list_display = ["name", "slug", "order", "course_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -123,7 +129,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Instructor)
-class InstructorAdmin(NotFoundOutOfScope, admin.ModelAdmin):
+class InstructorAdmin(NotFoundOutOfScope, ModelAdmin):
     """Staff manage every teaching profile; an instructor edits their own bio and photo."""
 
     list_display = ["__str__", "user_email", "faa_certificate_number"]
@@ -151,12 +157,11 @@ class InstructorAdmin(NotFoundOutOfScope, admin.ModelAdmin):
         return instructor.user.email
 
 
-class SectionInline(ScopedInline, admin.TabularInline):
+class SectionInline(SortableInlineMixin, ScopedInline, TabularInline):
     model = Section
     fields = ["order", "title", "lesson_count"]
     readonly_fields = ["lesson_count"]
     ordering = ["order"]
-    extra = 1
     show_change_link = True  # lessons are edited on the section's page
 
     def get_queryset(self, request):
@@ -168,7 +173,8 @@ class SectionInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(InstructorScopedAdmin):
+class CourseAdmin(StudentPreviewAdminMixin, MarkdownAdminMixin, InstructorScopedAdmin):
+    markdown_fields = ["description"]  # core/widgets.py: Write / Preview tabs
     list_display = [
         *["title", "category", "status", "level", "format", "price_label", "is_featured", "published_at"],
         "preview_link",
@@ -187,7 +193,38 @@ class CourseAdmin(InstructorScopedAdmin):
         ("People and requirements", {"fields": ["instructors", "prerequisites"]}),
     ]
 
-    actions = ["email_students"]  # admin: bulk email
+    actions = ["email_students", "publish_courses", "unpublish_courses"]  # admin: bulk email, bulk publish
+
+    # -- bulk publish / unpublish: only the courses the user may change, each audited, caches bumped
+    def _courses_set_status(self, request, queryset, status: str, verb: str) -> None:
+        changed = []
+        with transaction.atomic():
+            for course in queryset.select_for_update(of=("self",)).exclude(status=status):
+                if not self.has_change_permission(request, course):
+                    continue
+                before = {"status": course.status, "published_at": course.published_at}
+                course.status = status
+                course.stamp_published()
+                course.save(update_fields=["status", "published_at", "updated_at"])  # post_save bumps its caches
+                audit_record(
+                    user=request.user,
+                    obj=course,
+                    action=verb,
+                    before=before,
+                    after={"status": course.status, "published_at": course.published_at},
+                )
+                changed.append(course.pk)
+            # Once more after commit, so no request between the save and the commit caches the old page.
+            transaction.on_commit(lambda: cache_bump(catalog=True, course_ids=changed) if changed else None)
+        self.message_user(request, f"{len(changed)} course(s) {verb}ed.", messages.SUCCESS)
+
+    @admin.action(description="Publish the selected courses", permissions=["change"])
+    def publish_courses(self, request, queryset):
+        self._courses_set_status(request, queryset, Course.Status.PUBLISHED, "publish")
+
+    @admin.action(description="Unpublish the selected courses (back to draft)", permissions=["change"])
+    def unpublish_courses(self, request, queryset):
+        self._courses_set_status(request, queryset, Course.Status.DRAFT, "unpublish")
 
     @admin.action(description="Email the students of the selected course")
     def email_students(self, request, queryset):
@@ -196,6 +233,9 @@ class CourseAdmin(InstructorScopedAdmin):
             self.message_user(request, "School staff can email the students of one course at a time.", messages.WARNING)
             return None
         return redirect(f"{reverse('admin_bulk_email')}?course={queryset.get().pk}")
+
+    def student_preview_path(self, course) -> str:
+        return course.get_absolute_url()
 
     def view_on_site(self, course):
         # A site-relative link (not the Sites framework's domain): "View on site" previews drafts

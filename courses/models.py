@@ -108,6 +108,17 @@ STAFF_GROUP = "Staff"
 SEARCH_CONFIG = "english"
 
 
+STUDENT_PREVIEW_PARAM = "preview"  # ?preview=student: the admin's "Preview as student" link
+
+
+def student_preview_requested(request, course) -> bool:
+    """The page was opened from admin's "Preview as student" by someone who may preview this
+    course (its own instructors and school staff): the page then says so in a banner."""
+    if request.GET.get(STUDENT_PREVIEW_PARAM) != "student" or not request.user.is_authenticated:
+        return False
+    return is_school_staff(request.user) or course.instructors.filter(user=request.user).exists()
+
+
 def is_school_staff(user) -> bool:
     """Staff run the whole school: superusers and members of the "Staff" group. Instructors are
     `is_staff` too (so they can log into admin) but see only the courses they teach."""
@@ -117,7 +128,10 @@ def is_school_staff(user) -> bool:
         return True
     # Cached on the user object: admin calls this several times per request.
     if not hasattr(user, "_is_school_staff"):
-        user._is_school_staff = user.groups.filter(name=STAFF_GROUP).exists()
+        from accounts.user_cache import roles_of  # here: accounts.user_cache needs the app registry
+
+        roles = roles_of(user)  # the cached copy's group names
+        user._is_school_staff = STAFF_GROUP in roles[0] if roles else user.groups.filter(name=STAFF_GROUP).exists()
     return user._is_school_staff
 
 
@@ -268,6 +282,11 @@ class Course(models.Model):
     currency = models.CharField(max_length=3, default="usd")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     is_featured = models.BooleanField(default=False, help_text="Shown on the home page.")
+    # Kept by reviews.services on every review write (the card and the page read them without a query).
+    # Nullable so adding them altered the table in place on SQLite too (a NOT NULL column makes Django
+    # rebuild the table there, with the PostgreSQL-only search index); empty means no review yet.
+    rating_count = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, null=True, blank=True, editable=False)
     instructors = models.ManyToManyField(Instructor, related_name="courses", blank=True)
     cover_image = models.ImageField(upload_to="covers/", blank=True)
     prerequisites = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="required_for")

@@ -4,6 +4,7 @@ done with signals). Every write that changes what a cached fragment shows bumps 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
+from accounts.user_cache import forget_users
 from courses.cache import cache_bump, public_pages_bump
 from courses.models import Category, Course, Instructor, Section
 
@@ -53,6 +54,7 @@ def category_changed(sender, instance, **kwargs):
 @receiver(pre_delete, sender=Instructor)
 def instructor_changed(sender, instance, **kwargs):
     cache_bump(course_ids=list(instance.courses.values_list("pk", flat=True)))
+    forget_users(instance.user_id)  # the cached user copy says whether it teaches (roles_of)
     public_pages_bump()  # the instructor's own page, also when they teach no course yet
 
 

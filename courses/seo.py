@@ -21,9 +21,10 @@ def absolute_url(url: str) -> str:
     return f"{settings.SITE_URL}{url}"
 
 
-def course_json_ld(course: Course) -> SafeString:
+def course_json_ld(course: Course, *, reviews=()) -> SafeString:
     """schema.org Course for `course`, ready to sit inside <script type="application/ld+json">.
-    Expects course_page_prefetches() (instructors with their users)."""
+    Expects course_page_prefetches() (instructors with their users). With visible reviews, the
+    rating summary kept on the course becomes an AggregateRating and the reviews given, Reviews."""
     data = {
         "@context": "https://schema.org",
         "@type": "Course",
@@ -47,6 +48,25 @@ def course_json_ld(course: Course) -> SafeString:
             ],
         },
     }
+    if course.rating_count and course.rating_average is not None:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": f"{course.rating_average:.2f}",
+            "ratingCount": course.rating_count,
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+        data["review"] = [
+            {
+                "@type": "Review",
+                "reviewRating": {"@type": "Rating", "ratingValue": review.rating, "bestRating": 5, "worstRating": 1},
+                "author": {"@type": "Person", "name": review.author_label},
+                "datePublished": review.created_at.date().isoformat(),
+                **({"name": review.title} if review.title else {}),
+                **({"reviewBody": review.body} if review.body else {}),
+            }
+            for review in reviews
+        ]
     if course.cover_image:
         data["image"] = absolute_url(course.cover_image.url)
     return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE))  # noqa: S308 - escaped above

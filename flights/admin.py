@@ -4,6 +4,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from unfold.admin import ModelAdmin, TabularInline
 
 from core.admin import ReadOnlyAdminMixin, RecordsAdminMixin
 from core.audit import audit_record  # admin: audit trail
@@ -14,7 +15,7 @@ from flights.forms import ScrubForm
 from flights.models import FlightCourseSettings, FlightSession, SeatBooking, Waiver, WaiverAcceptance
 
 
-class SeatBookingInline(admin.TabularInline):
+class SeatBookingInline(TabularInline):
     """The roster inside the session page. Outcomes are recorded on the roster page or via services."""
 
     model = SeatBooking
@@ -55,7 +56,7 @@ class SeatBookingInline(admin.TabularInline):
 
 
 @admin.register(FlightSession)
-class FlightSessionAdmin(admin.ModelAdmin):
+class FlightSessionAdmin(ModelAdmin):
     list_display = ["__str__", "starts_at", "location_name", "status", "capacity", "seats_left", "roster_link"]
     list_filter = ["status", "course"]
     list_select_related = ["course"]
@@ -101,7 +102,12 @@ class FlightSessionAdmin(admin.ModelAdmin):
             return None
         return redirect(f"{reverse('admin_bulk_email')}?session={queryset.get().pk}")
 
-    @admin.action(description="Scrub selected sessions (weather) and email every booked student")
+    def has_scrub_permission(self, request) -> bool:
+        """Scrubbing cancels a flight day for every booked student and emails them: school staff
+        decide that (with the right to change sessions), not an instructor, not even the session's own."""
+        return is_school_staff(request.user) and request.user.has_perm("flights.change_flightsession")
+
+    @admin.action(description="Scrub selected sessions (weather) and email every booked student", permissions=["scrub"])
     def scrub_sessions(self, request, queryset):
         sessions = list(queryset.filter(status=FlightSession.Status.SCHEDULED))
         if "confirm" in request.POST:
@@ -147,7 +153,7 @@ class FlightSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SeatBooking)
-class SeatBookingAdmin(RecordsAdminMixin, admin.ModelAdmin):
+class SeatBookingAdmin(RecordsAdminMixin, ModelAdmin):
     list_display = ["__str__", "status", "cancel_reason", "booked_at", "refund_requested_at", "signed_off_at"]
     list_filter = ["status", "cancel_reason", ("refund_requested_at", admin.EmptyFieldListFilter)]
     list_select_related = ["enrollment__user", "session__course"]
@@ -175,7 +181,7 @@ class SeatBookingAdmin(RecordsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Waiver)
-class WaiverAdmin(admin.ModelAdmin):
+class WaiverAdmin(ModelAdmin):
     list_display = ["course", "version", "published_at", "acceptance_count"]
     list_filter = ["course"]
     list_select_related = ["course"]
@@ -195,7 +201,7 @@ class WaiverAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaiverAcceptance)
-class WaiverAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class WaiverAcceptanceAdmin(ReadOnlyAdminMixin, ModelAdmin):
     list_display = ["typed_name", "user", "waiver", "accepted_at", "ip_address", "age_confirmed"]
     list_filter = ["waiver__course", "age_confirmed"]
     list_select_related = ["user", "waiver__course"]
@@ -212,7 +218,7 @@ class WaiverAcceptanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FlightCourseSettings)
-class FlightCourseSettingsAdmin(admin.ModelAdmin):
+class FlightCourseSettingsAdmin(ModelAdmin):
     list_display = [
         "course",
         "requires_online_completion",

@@ -7,6 +7,31 @@ from django.utils import timezone
 from flights.models import FlightSession, SeatBooking
 
 
+def seat_fill_per_session(*, start, end) -> list[dict]:
+    """Sessions starting in [start, end) that were not canceled, with capacity and seats taken (one
+    query). A scrubbed session keeps its bookings (they move or are refunded), so it shows as booked."""
+    sessions = (
+        FlightSession.objects.filter(starts_at__gte=start, starts_at__lt=end)
+        .exclude(status=FlightSession.Status.CANCELED)
+        .with_seats()
+        .select_related("course")
+        .order_by("starts_at")
+    )
+    return [
+        {
+            "id": session.pk,
+            "course": session.course.title,
+            "starts_at": session.starts_at,
+            "location": session.location_name,
+            "status": session.get_status_display(),
+            "capacity": session.capacity,
+            "seats_taken": min(session.seats_taken, session.capacity),
+            "fill": round(100 * min(session.seats_taken, session.capacity) / session.capacity),
+        }
+        for session in sessions
+    ]
+
+
 def sessions_upcoming_with_seats(*, limit: int = 10) -> list[dict]:
     """The next scheduled sessions with seats taken and left (one query)."""
     sessions = FlightSession.objects.upcoming().with_seats().select_related("course")[:limit]

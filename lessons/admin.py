@@ -11,7 +11,11 @@ from django.contrib import admin
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
+from core.admin import SortableInlineMixin, StudentPreviewAdminMixin
+from core.widgets import MarkdownAdminMixin
 from courses.admin import (
     InstructorScopedAdmin,
     ScopedInline,
@@ -21,6 +25,7 @@ from courses.admin import (
     sections_editable_by,
 )
 from courses.models import Course, Section, is_school_staff
+from lessons.admin_authoring import LessonVideoStateAdminMixin
 from lessons.models import (
     Certificate,
     ExamChoice,
@@ -47,32 +52,46 @@ class MaterialForm(forms.ModelForm):
         return super().save(commit)
 
 
-class MaterialInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
+class MaterialInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Material
     direct_upload_fields = {"file": "material"}
     form = MaterialForm
     fields = ["order", "title", "file", "size_bytes"]
     readonly_fields = ["size_bytes"]
     ordering = ["order"]
-    extra = 1
 
 
-class LessonInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
+class LessonInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, TabularInline):
     model = Lesson
     direct_upload_fields = {"video": "video"}
     fields = ["order", "title", "slug", "duration_seconds", "is_preview", "is_required", "video"]
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
-    extra = 1
     show_change_link = True  # body text and materials are edited on the lesson's own page
 
 
 @admin.register(Lesson)
-class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
+class LessonAdmin(
+    StudentPreviewAdminMixin,
+    MarkdownAdminMixin,
+    LessonVideoStateAdminMixin,
+    DirectUploadAdminMixin,
+    InstructorScopedAdmin,
+):
+    markdown_fields = ["body"]  # core/widgets.py: Write / Preview tabs
     course_path = "section__course"
     direct_upload_fields = {"video": "video"}
-    list_display = ["title", "section_label", "order", "duration_label", "is_preview", "is_required"]
-    list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "is_preview", "is_required"]
+    list_display = [
+        "title",
+        "section_label",
+        "order",
+        "duration_label",
+        "video_state_column",
+        "is_preview",
+        "is_required",
+    ]
+    list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "video_state", "is_preview", "is_required"]
+    actions = ["retry_video_processing"]  # lessons/admin_authoring.py
     list_select_related = ["section__course"]
     search_fields = ["title", "slug", "section__title", "section__course__title"]
     ordering = ["section__course__title", "section__order", "order"]
@@ -84,11 +103,13 @@ class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
         "slug",
         "body",
         "video",
+        "video_processing",
         "poster",
         "duration_seconds",
         "is_preview",
         "is_required",
     ]
+    readonly_fields = ["video_processing"]
     inlines = [MaterialInline]
 
     @admin.display(description="Section", ordering="section__course__title")
@@ -98,6 +119,9 @@ class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
     @admin.display(description="Duration", ordering="duration_seconds")
     def duration_label(self, lesson):
         return lesson.duration_label
+
+    def student_preview_path(self, lesson) -> str:
+        return reverse("lessons:lesson", args=[lesson.section.course.slug, lesson.slug])
 
     def view_on_site(self, lesson):
         # The learning player's path (the URL map in bds/urls.py); preview lessons play there without enrolling.
@@ -213,7 +237,7 @@ class ParentScopedAdmin:
         super().save_formset(request, form, formset, change)
 
 
-class QuizQuestionInline(ScopedInline, admin.StackedInline):
+class QuizQuestionInline(ScopedInline, StackedInline):
     model = QuizQuestion
     fields = ["order", "text", "explanation"]
     ordering = ["order"]
@@ -235,7 +259,7 @@ class QuizAdmin(ParentScopedAdmin, InstructorScopedAdmin):
         return queryset.filter(pk__in=quizzes_editable_by(request.user).values("pk"))
 
 
-class QuizChoiceInline(ScopedInline, admin.TabularInline):
+class QuizChoiceInline(ScopedInline, TabularInline):
     model = QuizChoice
     fields = ["order", "text", "is_correct"]
     ordering = ["order"]
@@ -255,7 +279,7 @@ class QuizQuestionAdmin(ParentScopedAdmin, InstructorScopedAdmin):
         return queryset.filter(quiz__in=quizzes_editable_by(request.user).values("pk"))
 
 
-class ExamChoiceInline(admin.TabularInline):
+class ExamChoiceInline(TabularInline):
     model = ExamChoice
     fields = ["label", "text", "is_correct"]
     extra = 3
@@ -263,7 +287,7 @@ class ExamChoiceInline(admin.TabularInline):
 
 
 @admin.register(ExamQuestion)
-class ExamQuestionAdmin(admin.ModelAdmin):
+class ExamQuestionAdmin(ModelAdmin):
     """The shared Part 107 bank: school staff maintain it (model permissions decide who)."""
 
     list_display = ["__str__", "area", "is_active"]
@@ -281,7 +305,7 @@ class PracticeExamAdmin(ParentScopedAdmin, InstructorScopedAdmin):
 
 
 @admin.register(Certificate)
-class CertificateAdmin(admin.ModelAdmin):
+class CertificateAdmin(ModelAdmin):
     """Issued by the completion workflow only; staff look them up, nobody edits one by hand."""
 
     list_display = ["public_id", "full_name", "course_title", "issued_at", "emailed_at"]

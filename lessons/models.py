@@ -19,6 +19,13 @@ class LessonQuerySet(models.QuerySet):
         return self.filter(is_required=True)
 
 
+class VideoState(models.TextChoices):
+    NONE = "", "No video"
+    PROCESSING = "processing", "Processing"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Processing failed"
+
+
 class Lesson(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="lessons")
     title = models.CharField(max_length=160)
@@ -30,6 +37,14 @@ class Lesson(models.Model):
     duration_seconds = models.PositiveIntegerField(default=0)
     is_preview = models.BooleanField(default=False, help_text="Watchable without enrolling.")
     is_required = models.BooleanField(default=True, help_text="Counts towards course completion.")
+    # Adaptive streaming: the video the HLS renditions were made from (lessons/services/renditions.py).
+    # They play only while it is still the lesson's video, so a replaced upload never streams the old one.
+    hls_source = models.CharField(max_length=255, blank=True, editable=False)
+    # Where the video's background processing (duration, poster: lessons/services/video.py) stands,
+    # and, when it failed, why, in words an instructor can act on (shown in admin with a retry button).
+    video_state = models.CharField(max_length=12, choices=VideoState.choices, default=VideoState.NONE, blank=True)
+    video_error = models.TextField(blank=True)
+    video_state_changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = LessonQuerySet.as_manager()
 
@@ -41,6 +56,20 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def video_state_set(self, state: str, error: str = "") -> None:
+        """Record where the video's processing stands (and why it failed), saving only those fields."""
+        self.video_state, self.video_error = state, error[:2000]
+        self.video_state_changed_at = timezone.now()
+        Lesson.objects.filter(pk=self.pk).update(
+            video_state=self.video_state,
+            video_error=self.video_error,
+            video_state_changed_at=self.video_state_changed_at,
+        )
+
+    @property
+    def has_renditions(self) -> bool:
+        return bool(self.video) and self.hls_source == self.video.name
 
     @property
     def duration_label(self) -> str:

@@ -4,6 +4,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
 
 from lessons import services, uploads
+from lessons.services import renditions
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -14,7 +15,17 @@ def certificate_issue_task(*, enrollment_id: int) -> str | None:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def lesson_video_process_task(*, lesson_id: int) -> bool:
-    return services.lesson_video_process(lesson_id=lesson_id)
+    processed = services.lesson_video_process(lesson_id=lesson_id)
+    if processed:  # ffmpeg read the video: it can be streamed too
+        renditions.lesson_renditions_make_later(lesson_id=lesson_id)
+    return processed
+
+
+# Encoding takes minutes per video: late acknowledgement, so a worker restarted mid-encode (a
+# deploy) leaves the job queued for the next one instead of losing it.
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def lesson_renditions_task(*, lesson_id: int) -> bool:
+    return renditions.lesson_renditions_make(lesson_id=lesson_id)
 
 
 # -- the direct-upload pipeline (lessons/uploads.py) ----------------------------------------------

@@ -50,6 +50,7 @@ from core.direct_upload import (
 )
 from courses.models import Course, Section, is_school_staff
 from lessons.models import Lesson, Material
+from lessons.services import renditions
 
 logger = logging.getLogger(__name__)
 
@@ -450,10 +451,20 @@ def media_objects_retire(*, names: list[str]) -> list[str]:
     retired = [name for name in names if name not in in_use]
     for name in retired:
         storage.delete(name)
+    # A retired video's HLS renditions go with it (lessons/services/renditions.py).
+    streamed = [name for name in retired if renditions.renditions_delete(video_name=name)]
     if retired:
         logger.info("retired %s media object(s): %s", len(retired), ", ".join(retired))
         if direct_upload_enabled(storage):
-            cdn_paths_invalidate(paths=["/" + quote(object_key(storage, name)) for name in retired])
+            cdn_paths_invalidate(
+                paths=[
+                    *("/" + quote(object_key(storage, name)) for name in retired),
+                    *(
+                        "/" + quote(object_key(storage, renditions.renditions_folder(name) + "/")) + "*"
+                        for name in streamed
+                    ),
+                ]
+            )
     return retired
 
 

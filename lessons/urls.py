@@ -12,6 +12,7 @@ urlpatterns = [
     path("<slug:course_slug>/exam/<int:attempt_id>/result/", views.exam_result, name="exam_result"),
     path("<slug:course_slug>/quizzes/<int:quiz_id>/", views.quiz_detail, name="quiz"),
     path("<slug:course_slug>/<slug:lesson_slug>/", views.lesson_detail, name="lesson"),
+    path("<slug:course_slug>/<slug:lesson_slug>/hls/<path:path>", views.lesson_hls, name="hls"),
     path("<slug:course_slug>/<slug:lesson_slug>/progress/", views.lesson_progress, name="progress"),
     path("<slug:course_slug>/<slug:lesson_slug>/complete/", views.lesson_mark_complete, name="complete"),
     path(

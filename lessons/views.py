@@ -12,7 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,10 +30,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.decorators import staff_view_with_mfa
 from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
 from courses.cache import course_cache_version
-from courses.models import Course
+from courses.models import Course, student_preview_requested
 from lessons import services
 from lessons.forms import LessonProgressForm
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
+from lessons.services import renditions
 
 logger = logging.getLogger(__name__)
 
@@ -121,13 +129,21 @@ def lesson_detail(request, course_slug, lesson_slug):
     if not (unlocked or lesson.is_preview):
         return _enroll_required(request, course, lesson)
     video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
+    # Adaptive streaming once the worker has made renditions of this video; the MP4 stays the fallback.
+    hls_url = (
+        reverse("lessons:hls", args=[course.slug, lesson.slug, renditions.MASTER_PLAYLIST])
+        if video_url and lesson.has_renditions and renditions.renditions_enabled()
+        else None
+    )
     context = {
         "course": course,
         "lesson": lesson,
         "unlocked": unlocked,
         "video_url": video_url,
+        "hls_url": hls_url,
         "video_unavailable": bool(lesson.video) and video_url is None,
         "fragments": _lesson_fragments(course, lesson, unlocked=unlocked),
+        "student_preview": student_preview_requested(request, course),
     }
     if unlocked:
         progress = lesson.progress.filter(user=request.user).first()
@@ -136,6 +152,41 @@ def lesson_detail(request, course_slug, lesson_slug):
             "resume_at": progress.position_seconds if progress and not progress.completed_at else 0,
         }
     return render(request, "lessons/lesson.html", context)
+
+
+HLS_PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
+
+
+@staff_view_with_mfa
+@require_GET
+def lesson_hls(request, course_slug, lesson_slug, path):
+    """The lesson's HLS playlists and segments (lessons/services/renditions.py), access checked on
+    every request. Playlists are served as stored: their URIs are relative, so the player asks this
+    view for every segment, which redirects to a short-lived signed URL. A refunded student's next
+    segment is refused."""
+    course, unlocked = _course(request, course_slug)
+    lesson = _lesson(course, lesson_slug)
+    if not (unlocked or lesson.is_preview):
+        return HttpResponse("Enroll in the course to watch this lesson.", status=403, content_type="text/plain")
+    name = renditions.hls_file_name(lesson=lesson, path=path)
+    if name is None:
+        raise Http404("No such stream.")
+    if path.endswith(".m3u8"):
+        try:
+            with private_storage().open(name, "rb") as playlist:
+                response = HttpResponse(playlist.read(), content_type=HLS_PLAYLIST_TYPE)
+        except FileNotFoundError as error:
+            raise Http404("No such stream.") from error
+        except STORAGE_ERRORS:
+            logger.exception("could not read HLS playlist %s", name)
+            return HttpResponse("The video is unavailable right now.", status=503, content_type="text/plain")
+    else:
+        url = _signed_url_or_none(name)
+        if url is None:
+            return HttpResponse("The video is unavailable right now.", status=503, content_type="text/plain")
+        response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_view_with_mfa

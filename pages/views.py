@@ -22,12 +22,17 @@ from django.views.static import serve
 from accounts.decorators import staff_view_with_mfa
 from core.page_cache import cache_page_for_visitors
 from courses.cache import course_cache_version, public_pages_version
-from courses.models import Category, Course, course_page_prefetches
+from courses.models import Category, Course, course_page_prefetches, student_preview_requested
 from courses.seo import absolute_url, course_json_ld
+from enrollments.models import Enrollment
 from flights.models import FlightSession
+from reviews import services as review_services
+from reviews.models import Review
 
 HOME_FEATURED_COURSES = 6
 HOME_UPCOMING_SESSIONS = 4
+# The course page shows the newest reviews; the rest are a page of their own (reviews:list).
+LATEST_REVIEWS = 5
 
 
 @cache_page_for_visitors(public_pages_version)
@@ -72,6 +77,7 @@ def course_detail(request, slug):
     if fragment is None:
         prefetch_related_objects([course], *course_page_prefetches())
         lesson_count, total_seconds = course.lesson_totals()
+        latest_reviews = list(Review.objects.for_course_page(course)[:LATEST_REVIEWS])
         fragment = {
             "body": render_to_string(
                 "courses/_course_body.html",
@@ -82,9 +88,22 @@ def course_detail(request, slug):
                     "total_seconds": total_seconds,
                     "instructors": course.instructors.all(),
                     "prerequisites": course.prerequisites.all(),
+                    # Everyone who took it (refunded and revoked enrollments do not count).
+                    "student_count": Enrollment.objects.filter(
+                        course=course, status__in=Enrollment.ACCESS_STATUSES
+                    ).count(),
                 },
             ),
-            "json_ld": course_json_ld(course),
+            "reviews": render_to_string(
+                "reviews/_course_reviews.html",
+                {
+                    "course": course,
+                    "distribution": review_services.rating_distribution(course=course),
+                    "latest_reviews": latest_reviews,
+                    "SCHOOL_NAME": settings.SCHOOL_NAME,
+                },
+            ),
+            "json_ld": course_json_ld(course, reviews=latest_reviews),
         }
         cache.set(key, fragment)
     return render(
@@ -95,7 +114,9 @@ def course_detail(request, slug):
             # Both rendered and escaped by us (templates, course_json_ld) before caching.
             "body_html": mark_safe(fragment["body"]),  # noqa: S308
             "json_ld": mark_safe(fragment["json_ld"]),  # noqa: S308
+            "reviews_html": mark_safe(fragment["reviews"]),  # noqa: S308
             "canonical_url": absolute_url(course.get_absolute_url()),
+            "student_preview": student_preview_requested(request, course),
             "cover_url": absolute_url(course.cover_image.url) if course.cover_image else "",
         },
     )

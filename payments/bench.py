@@ -7,6 +7,8 @@ receipt constraints hold exactly as in production data.
 
 from datetime import timedelta
 
+from core.bulk_copy import bulk_insert
+
 
 def bench_payments(*, rng, enrollments, count: int, model, batch_size: int = 1000) -> list:
     paid_for = [enrollment for enrollment in enrollments if not enrollment.course.is_free]
@@ -58,4 +60,4 @@ def bench_payments(*, rng, enrollments, count: int, model, batch_size: int = 100
                     stripe_payment_intent_id=f"pi_bench_{enrollment.pk}_{index}",
                 )
             )
-    return model.objects.bulk_create(rows[:count], batch_size=batch_size)
+    return bulk_insert(model, rows[:count], batch_size=batch_size)

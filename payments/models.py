@@ -136,6 +136,10 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The admin's list order (-created_at, then -pk): the newest page without sorting 2 million rows.
+            models.Index(fields=["-created_at", "-id"], name="payment_newest_first"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="payments_payment_amount_non_negative"),
             models.CheckConstraint(condition=Q(amount_refunded__gte=0), name="payments_payment_refunded_non_negative"),

@@ -135,3 +135,30 @@ def accounting_rows(*, start: datetime, end: datetime) -> Iterator[list]:
             refund.reason,
             refund.requested_by.email if refund.requested_by else "",
         ]
+
+
+def revenue_per_course(*, currency: str = "usd") -> dict[int, dict]:
+    """All-time gross, refunded and net per course in one currency: {course_id: {...}}, two queries.
+
+    Gross counts every payment that succeeded (refunded later or not); refunded counts the refunds
+    that succeeded, so net is the money the school kept."""
+    gross = dict(
+        Payment.objects.filter(status__in=Payment.PAID_STATUSES, currency=currency)
+        .order_by()
+        .values_list("course_id")
+        .annotate(total=Sum("amount"))
+    )
+    refunded = dict(
+        Refund.objects.filter(status=Refund.Status.SUCCEEDED, payment__currency=currency)
+        .order_by()
+        .values_list("payment__course_id")
+        .annotate(total=Sum("amount"))
+    )
+    return {
+        course_id: {
+            "gross": gross.get(course_id) or 0,
+            "refunded": refunded.get(course_id) or 0,
+            "net": (gross.get(course_id) or 0) - (refunded.get(course_id) or 0),
+        }
+        for course_id in set(gross) | set(refunded)
+    }

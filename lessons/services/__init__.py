@@ -57,6 +57,7 @@ from lessons.services.progress import (
 from lessons.services.video import (
     lesson_video_process,
     lesson_video_process_later,
+    lesson_video_retry,
 )
 
 __all__ = [
@@ -89,6 +90,7 @@ __all__ = [
     "lesson_progress_save",
     "lesson_video_process",
     "lesson_video_process_later",
+    "lesson_video_retry",
     "practical_signed_off",
     "quiz_grade",
 ]

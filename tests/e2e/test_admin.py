@@ -42,9 +42,11 @@ def test_instructor_with_mfa_adds_a_lesson_with_a_video_and_sees_it_on_the_site(
     page.get_by_role("row").get_by_role("link", name="Lessons", exact=True).click()
     page.get_by_role("link", name=re.compile(r"^Add lesson")).click()
     page.get_by_label("Section").select_option(label="Fly Safe: Drone Basics › Before you fly")
-    page.get_by_label("Order").fill("9")
-    page.get_by_label("Title").fill("Flying near airports")
-    page.get_by_label("Title").press("Tab")
+    # The lesson's own fields ("Title *" with the theme's required mark), not the materials table's
+    # inputs, which are labelled too ("Title (material)", "Order (material)").
+    page.get_by_label(re.compile(r"^Order\W*$")).fill("9")
+    page.get_by_label(re.compile(r"^Title\W*$")).fill("Flying near airports")
+    page.get_by_label(re.compile(r"^Title\W*$")).press("Tab")
     expect(page.get_by_label("Slug")).to_have_value("flying-near-airports")  # the admin's prepopulate
     page.get_by_label("Body").fill("Check **B4UFLY** before every flight near an airport.")
     # Files are local in tests, so the direct-upload widget is a plain file input posted with the form.

@@ -61,3 +61,29 @@ def test_production_settings_values():
         check=False,
     )
     assert result.stdout.split() == ["True", "True", "True", "True", "63072000", "True"], result.stderr
+
+
+def test_a_cdn_for_static_files_is_allowed_for_scripts_styles_and_fonts(monkeypatch):
+    """With CDN_BASE_URL set, {% static %} points at the CDN: the policy must let the browser load
+    the site's own scripts, styles and fonts from there, or every page loses its JavaScript and CSS."""
+    import importlib
+
+    import bds.settings
+
+    monkeypatch.setenv("CDN_BASE_URL", "https://cdn.bostondroneschool.test/")
+    try:
+        reloaded = importlib.reload(bds.settings)
+        assert reloaded.STATIC_URL == "https://cdn.bostondroneschool.test/static/"
+        for directive in ("script-src", "style-src", "font-src", "img-src"):
+            assert "https://cdn.bostondroneschool.test" in reloaded.SECURE_CSP[directive], directive
+        assert "https://cdn.bostondroneschool.test" not in reloaded.SECURE_CSP["form-action"]
+    finally:
+        monkeypatch.undo()
+        importlib.reload(bds.settings)
+
+
+def test_without_a_cdn_scripts_and_styles_come_only_from_our_origin():
+    from django.conf import settings
+
+    assert settings.SECURE_CSP["style-src"] == ["'self'"]
+    assert settings.SECURE_CSP["font-src"] == ["'self'"]

@@ -376,3 +376,39 @@ def test_a_lesson_someone_wrote_is_never_pulled_into_a_demo_course():
 
     assert Lesson.objects.get(slug="simulator-first").section == section
     assert Course.objects.count() == 1  # the run rolled back as a whole
+
+
+def test_activity_gives_staff_numbers_and_a_second_run_adds_nothing():
+    from backoffice.dashboard import dashboard_compute
+    from backoffice.insights import insights_compute
+    from enrollments.models import Enrollment
+    from payments.models import Payment, Refund
+
+    call_command("seed_demo", "--activity", stdout=io.StringIO())
+    counts = (Payment.objects.count(), Refund.objects.count(), Enrollment.objects.count())
+    assert counts[0] >= 36 and counts[1] >= 1
+    call_command("seed_demo", "--activity", stdout=io.StringIO())
+    assert (Payment.objects.count(), Refund.objects.count(), Enrollment.objects.count()) == counts
+
+    insights = insights_compute()
+    assert insights["revenue_per_course"] and insights["revenue_per_instructor"]
+    flagship = max(insights["funnel"], key=lambda row: row["enrolled"])
+    stages = [stage["count"] for stage in flagship["stages"]]
+    assert stages == sorted(stages, reverse=True) and stages[-1] > 0  # a funnel, with some certified
+    assert {row["area"] for row in insights["exam_by_area"]} == {
+        "regulations",
+        "airspace",
+        "weather",
+        "loading_and_performance",
+        "operations",
+    }
+    assert insights["seats_taken"] > 0
+    assert dashboard_compute()["students_active"] > 0
+
+
+def test_without_activity_the_demo_has_no_made_up_students():
+    from payments.models import Payment
+
+    call_command("seed_demo", stdout=io.StringIO())
+    assert not Payment.objects.exists()
+    assert not get_user_model().objects.filter(email__endswith="@students.bostondroneschool.test").exists()

@@ -36,7 +36,7 @@ def test_lesson_change_page_offers_direct_uploads(client, s3_storage, ian, ians_
     assert all(config["scope"] == {"lesson": ians_lesson.pk} for config in configs if config["kind"] == "material")
     assert "/static/js/direct_upload.js" in page
     assert 'name="video__upload"' in page
-    assert 'name="materials-0-file__upload"' in page
+    assert 'name="materials-__prefix__-file__upload"' in page  # the "Add another" row's upload
 
 
 def test_posting_tokens_saves_the_video_and_a_new_material(

@@ -85,3 +85,16 @@ def test_bucket_with_upload_cors_passes(settings, s3_server):
     )
     output, _ = run_doctor()
     assert "browser uploads allowed from https://school.example" in output
+
+
+@pytest.mark.django_db
+def test_missing_video_tools_are_a_warning_that_says_what_is_lost(settings, monkeypatch):
+    from bds.management.commands import doctor
+
+    settings.VIDEO_RENDITION_HEIGHTS = [360, 720]
+    monkeypatch.setattr(doctor.shutil, "which", lambda tool: None if tool == "ffprobe" else f"/usr/bin/{tool}")
+    output, _ = run_doctor()
+    assert "ffprobe not on PATH: uploaded videos get no duration, poster or HLS renditions" in output
+    monkeypatch.setattr(doctor.shutil, "which", lambda tool: f"/usr/bin/{tool}")
+    output, _ = run_doctor()
+    assert "ffmpeg and ffprobe found; HLS renditions: 360p, 720p" in output

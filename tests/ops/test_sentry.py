@@ -70,3 +70,18 @@ def test_an_error_reaches_sentry_with_the_user_id_only(client, student, sentry_e
     serialized = str(event)
     for secret in (password, student.email, "secret-bearer", "4242424242424242", "sessionid"):
         assert secret not in serialized, secret
+
+
+def test_redis_breadcrumbs_name_the_command_and_key_but_never_the_value():
+    from core.monitoring import before_breadcrumb
+
+    crumb = {
+        "category": "redis",
+        "type": "redis",
+        "message": "SET ':1:auth-user:7' b'...pbkdf2_sha256$secret-hash...sam@example.com...' 3600",
+        "data": {"redis.command": "SET", "redis.key": ":1:auth-user:7", "redis.args": ["secret"]},
+    }
+    scrubbed = before_breadcrumb(crumb, hint={})
+    assert scrubbed["message"] == "SET ':1:auth-user:7'"
+    assert scrubbed["data"] == {"redis.command": "SET", "redis.key": ":1:auth-user:7"}
+    assert "secret" not in str(scrubbed) and "sam@example.com" not in str(scrubbed)

@@ -1,7 +1,8 @@
 """`manage.py bench_data`: a realistic data set for the load benchmark, made with bulk inserts.
 
 500 courses, 8,000 lessons, 50,000 users, 150,000 enrollments, 200,000 payments and 1,000
-flight sessions by default (scale them with --scale). Rows are tagged with the "bench-" prefix
+flight sessions by default (scale them with --scale; --scale 10 is the staff lists' data set).
+The big tables go in through PostgreSQL's COPY (core/bulk_copy.py). Rows are tagged with the "bench-" prefix
 so the command can tell it already ran. It runs on any database (the test suite builds a small
 set on SQLite), but benchmark numbers only mean something on PostgreSQL, as bench/run.py uses.
 """
@@ -17,6 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.bulk_copy import bulk_insert
 from courses.models import Category, Course, Instructor, Section
 from enrollments.models import Enrollment
 from flights.models import FlightSession
@@ -146,7 +148,8 @@ class Command(BaseCommand):
     def _users(self, count: int) -> list:
         # One hash for everyone: hashing 50,000 passwords would take longer than the benchmark.
         password = make_password("bench-password-2026")
-        return User.objects.bulk_create(
+        return bulk_insert(
+            User,
             [
                 User(email=f"bench-{index}@example.com", full_name=f"Bench Student {index}", password=password)
                 for index in range(count)
@@ -165,7 +168,7 @@ class Command(BaseCommand):
                     break
             if len(rows) >= count:
                 break
-        return Enrollment.objects.bulk_create(rows, batch_size=BATCH)
+        return bulk_insert(Enrollment, rows, batch_size=BATCH)
 
     def _payments(self, rng, enrollments: list[Enrollment], count: int) -> None:
         """Payments once the payments app has its model; several attempts per paid enrollment."""

@@ -34,11 +34,8 @@ class Command(BaseCommand):
             raise CommandError("No benchmark data: run manage.py bench_data first.")
         user = enrollment.user
         lesson = Lesson.objects.filter(section__course=enrollment.course).order_by("section__order", "order").first()
-        session = import_module(settings.SESSION_ENGINE).SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
+        session = _session_for(user)
+        staff_session = _session_for(_bench_staff())
         pair = token_pair_for(user=user)
         counts = {
             "courses": Course.objects.count(),
@@ -52,6 +49,8 @@ class Command(BaseCommand):
             json.dumps(
                 {
                     "session_key": session.session_key,
+                    "staff_session_key": staff_session.session_key,
+                    "student_email": user.email,
                     "access_token": pair.access_token,
                     "course_slug": enrollment.course.slug,
                     "lesson_path": f"/learn/{enrollment.course.slug}/{lesson.slug}/",
@@ -59,3 +58,26 @@ class Command(BaseCommand):
                 }
             )
         )
+
+
+def _session_for(user):
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session
+
+
+def _bench_staff():
+    """A superuser with a TOTP authenticator, as the admin requires (accounts.middleware)."""
+    from allauth.mfa.models import Authenticator
+
+    staff, _ = get_user_model().objects.get_or_create(
+        email="bench-staff@example.com",
+        defaults={"full_name": "Bench Staff", "is_staff": True, "is_superuser": True},
+    )
+    Authenticator.objects.get_or_create(
+        user=staff, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
+    )
+    return staff

@@ -5,6 +5,7 @@ secret: values are shown only as "set" or by a non-secret property (key mode, ho
 Exit status 1 when any check fails, so a deploy script or an operator's shell can act on it.
 """
 
+import shutil
 import smtplib
 from collections.abc import Callable
 from urllib.parse import urlsplit
@@ -147,6 +148,23 @@ def check_monitoring() -> list[Check]:
     return [Check("sentry", OK, f"reporting to {host}, traces sampled at {settings.SENTRY_TRACES_SAMPLE_RATE}")]
 
 
+def check_video_tools() -> list[Check]:
+    """The worker reads each uploaded video's duration and poster, and makes its HLS renditions, with
+    ffprobe and ffmpeg; without them lessons still play their MP4, with no duration or poster."""
+    missing = [tool for tool in ("ffmpeg", "ffprobe") if not shutil.which(tool)]
+    if missing:
+        return [
+            Check(
+                "video tools",
+                WARN,
+                f"{' and '.join(missing)} not on PATH: uploaded videos get no duration, poster or HLS renditions "
+                "(run this on the worker; docs/S3.md)",
+            )
+        ]
+    heights = ", ".join(f"{height}p" for height in settings.VIDEO_RENDITION_HEIGHTS) or "off"
+    return [Check("video tools", OK, f"ffmpeg and ffprobe found; HLS renditions: {heights}")]
+
+
 CHECKS: list[Callable[[], list[Check]]] = [
     check_configuration,
     check_database,
@@ -155,6 +173,7 @@ CHECKS: list[Callable[[], list[Check]]] = [
     check_stripe,
     check_email,
     check_monitoring,
+    check_video_tools,
 ]
 
 

@@ -29,6 +29,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.groups import INSTRUCTORS, group_permissions_sync
+from bds.demo.activity import demo_activity_seed
 from bds.demo.files import cover_png, material_pdf, preview_video_mp4
 from bds.demo.loader import DATA_DIR, DemoDataError, demo_school_load
 from bds.demo.practice_exam import question_bank_seed
@@ -43,6 +44,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when any course already exists.")
+        parser.add_argument(
+            "--activity",
+            action="store_true",
+            help="Also make up a few weeks of students, payments, progress, exam attempts and bookings "
+            "(bds/demo/activity.py), so staff's dashboard and insights show numbers.",
+        )
 
     def handle(self, *args, **options):
         if options["if_empty"] and Course.objects.exists():
@@ -73,6 +80,9 @@ class Command(BaseCommand):
             bank = question_bank_seed(school.questions)
             self.created += bank["created"] + bank["exams_created"]
         self._attach_preview_videos()
+        if options["activity"]:
+            with transaction.atomic():
+                self.created += demo_activity_seed(course_slugs=[course["slug"] for course in school.courses])
         self._report()
 
     # -- rows ------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ def instructor_slugs_fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0002_course_search_and_listing_indexes'),
+        ('courses', '0003_course_rating_summary'),
     ]
 
     operations = [

@@ -1,0 +1,159 @@
+"""gunicorn.conf.py loads Django once in the arbiter (preload_app) and recycles workers
+(max_requests): a recycled worker must serve from its own database and Redis connections, never
+from ones the arbiter opened before forking.
+
+The in-process tests check the hooks themselves; the server test runs the repo's gunicorn.conf.py
+with a worker recycled every few requests and needs every request across the recycles to succeed.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from core.gunicorn_worker import close_inherited_connections, forget_inherited_clients
+from tests.foundation.test_settings import PRODUCTION_ENV
+from tests.ports import free_port, stop_process
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def gunicorn_settings() -> dict:
+    namespace: dict = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 - our own config file
+    return namespace
+
+
+def test_the_deployed_settings_preload_the_app_and_keep_recycling_on():
+    settings = gunicorn_settings()
+    assert settings["preload_app"] is True
+    assert settings["max_requests"] > 0
+    for hook in ("when_ready", "pre_fork", "post_fork"):
+        assert callable(settings[hook])
+
+
+@pytest.mark.django_db(transaction=True)  # outside the test transaction, as in the arbiter
+def test_the_arbiter_hook_closes_the_database_connection_it_opened():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("Django never closes an in-memory SQLite database (the test suite's)")
+    connection.ensure_connection()
+    assert connection.connection is not None
+    close_inherited_connections()
+    assert connection.connection is None
+
+
+def test_the_arbiter_hook_empties_the_redis_pool():
+    client = getattr(cache, "_client", None)
+    if client is None and not hasattr(cache, "client"):
+        pytest.skip("the cache is not Redis (no REDIS_URL)")
+    cache.set("preload-probe", 1)
+    pool = cache.client.get_client().connection_pool
+    assert pool._created_connections or pool._available_connections
+    close_inherited_connections()
+    assert not pool._in_use_connections
+    assert all(conn._sock is None for conn in pool._available_connections)
+
+
+def test_the_worker_hook_forgets_celerys_broker_pool():
+    from bds.celery import app as celery_app
+
+    celery_app._pool = object()  # what a pool made in the arbiter would be
+    forget_inherited_clients()
+    assert celery_app._pool is None
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"X-Forwarded-Proto": "https"})
+    with urllib.request.urlopen(request, timeout=20) as response:  # noqa: S310 - loopback
+        return response.status, response.read()
+
+
+@pytest.fixture
+def recycling_server(tmp_path):
+    """The repo's gunicorn.conf.py, 2 workers each recycled after 3 requests (no jitter), on its
+    own SQLite database and, when the suite has one, the suite's Redis."""
+    port = free_port()
+    inherited = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
+    env = (
+        inherited
+        | PRODUCTION_ENV
+        | {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": f"https://127.0.0.1:{port}",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    if os.environ.get("REDIS_URL"):
+        env["REDIS_URL"] = os.environ["REDIS_URL"]
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "bds.wsgi",
+                "--config",
+                str(ROOT / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--max-requests",
+                "3",
+                "--max-requests-jitter",
+                "0",
+                "--log-level",
+                "info",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        give_up_at = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"gunicorn exited:\n{log_path.read_text()}"
+            with contextlib.suppress(OSError):
+                if get(port, "/healthz")[0] == 200:
+                    break
+            assert time.monotonic() < give_up_at, f"gunicorn did not answer /healthz:\n{log_path.read_text()}"
+            time.sleep(0.2)
+        yield port, log_path
+    finally:
+        stop_process(process, seconds=15)
+        print(f"--- gunicorn log ---\n{log_path.read_text()}")
+
+
+def test_recycled_workers_serve_database_and_cache_pages(recycling_server):
+    port, log_path = recycling_server
+    # The API's course list reads the database and the cache (and, unlike an HTML page, needs no
+    # collected static files); 20 requests recycle each worker several times.
+    statuses = []
+    for _ in range(20):
+        status, body = get(port, "/api/v1/courses")
+        statuses.append(status)
+        assert body.startswith(b"{") and b'"items"' in body
+    assert statuses == [200] * 20
+    log = log_path.read_text()
+    assert log.count("Booting worker") > 2, log  # recycling happened
+    assert "Traceback" not in log, log
