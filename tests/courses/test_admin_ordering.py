@@ -39,6 +39,8 @@ def test_the_course_builder_offers_sortable_sections_with_a_hidden_order(client,
     assert 'data-ordering-field="order"' in html and "x-sort.ghost" in html  # the theme's sortable table
     assert 'name="sections-0-order"' in html  # the position is still posted, by the drag, not typed
     assert 'name="sections-3-title"' not in html  # no blank row that a drag would renumber
+    assert 'aria-hidden="true">drag_indicator</span>' in html  # the handle's icon is not read aloud
+    assert 'aria-label="Title (section)"' in html  # each row's inputs are named for screen readers
 
 
 def test_sections_swapped_by_a_drag_are_saved_in_the_dropped_order(client, ian, course):
