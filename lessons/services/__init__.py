@@ -34,8 +34,10 @@ from lessons.services.completion import (
     practical_signed_off,
 )
 from lessons.services.exams import (
+    AREA_TARGETS,
     ExamUnavailable,
     exam_answers_save,
+    exam_area_quotas,
     exam_attempt_expire_if_due,
     exam_attempt_items,
     exam_attempt_start,
@@ -61,6 +63,7 @@ from lessons.services.video import (
 )
 
 __all__ = [
+    "AREA_TARGETS",
     "CompletionStatus",
     "CourseOutline",
     "ExamUnavailable",
@@ -79,6 +82,7 @@ __all__ = [
     "course_unlocked_for",
     "enrollment_granting_access",
     "exam_answers_save",
+    "exam_area_quotas",
     "exam_attempt_expire_if_due",
     "exam_attempt_items",
     "exam_attempt_start",

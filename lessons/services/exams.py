@@ -28,23 +28,74 @@ class ExamUnavailable(Exception):
     """The exam cannot start (no active questions in the bank)."""
 
 
-def exam_questions_draw(*, count: int) -> list[ExamQuestion]:
+# The FAA Remote Pilot (UAG) knowledge test weights (Remote Pilot ACS / UAG test guide): regulations
+# 15-25%, airspace and requirements 15-25%, weather 11-16%, loading and performance 7-11%, operations
+# 35-45%. Fixed targets for a 60-question exam, inside every range: 12 (20%), 12 (20%), 8 (13.3%),
+# 5 (8.3%), 23 (38.3%). Other lengths are scaled from these (largest remainder).
+AREA_TARGETS: dict[str, int] = {
+    KnowledgeArea.REGULATIONS: 12,
+    KnowledgeArea.AIRSPACE: 12,
+    KnowledgeArea.WEATHER: 8,
+    KnowledgeArea.LOADING_AND_PERFORMANCE: 5,
+    KnowledgeArea.OPERATIONS: 23,
+}
+
+
+def _largest_remainder(weights: dict[str, float], count: int) -> dict[str, int]:
+    total = sum(weights.values())
+    if not total:
+        return dict.fromkeys(weights, 0)
+    quotas = {area: count * weight / total for area, weight in weights.items()}
+    allotted = {area: int(quota) for area, quota in quotas.items()}
+    leftovers = sorted(quotas, key=lambda area: quotas[area] - allotted[area], reverse=True)
+    for area in leftovers[: count - sum(allotted.values())]:
+        allotted[area] += 1
+    return allotted
+
+
+def exam_area_quotas(*, count: int, available: dict[str, int]) -> dict[str, int]:
+    """How many questions of each knowledge area an exam of `count` questions draws: the FAA weights
+    (AREA_TARGETS) scaled to `count`; an area with too few questions gives its shortfall to the
+    others, by the same weights, so the exam is still `count` long when the bank allows it."""
+    quotas = dict.fromkeys(available, 0)
+    remaining = min(count, sum(available.values()))
+    open_areas = {area for area, size in available.items() if size}
+    while remaining and open_areas:
+        weights = {area: AREA_TARGETS.get(area, 1) for area in open_areas}
+        share = _largest_remainder(weights, remaining)
+        for area, extra in share.items():
+            room = available[area] - quotas[area]
+            taken = min(extra, room)
+            quotas[area] += taken
+            remaining -= taken
+            if quotas[area] >= available[area]:
+                open_areas.discard(area)
+    return quotas
+
+
+def exam_questions_draw(*, count: int, previous: set[int] | frozenset[int] = frozenset()) -> list[ExamQuestion]:
     """`count` active bank questions (all of them if the bank is smaller), spread over the knowledge
-    areas in proportion to the bank (largest remainder), in random order."""
+    areas by the FAA test weights (exam_area_quotas), in random order.
+
+    Questions not in `previous` (the student's last attempt) are drawn first, so two attempts in a
+    row never get the same set when the bank has any other question to offer."""
     by_area: dict[str, list[int]] = defaultdict(list)
     for pk, area in ExamQuestion.objects.active().values_list("pk", "area"):
         by_area[area].append(pk)
-    bank_size = sum(len(ids) for ids in by_area.values())
     randomizer = secrets.SystemRandom()
-    if bank_size <= count:
-        chosen = [pk for ids in by_area.values() for pk in ids]
-    else:
-        quotas = {area: count * len(ids) / bank_size for area, ids in by_area.items()}
-        allotted = {area: int(quota) for area, quota in quotas.items()}
-        leftovers = sorted(quotas, key=lambda area: quotas[area] - allotted[area], reverse=True)
-        for area in leftovers[: count - sum(allotted.values())]:
-            allotted[area] += 1
-        chosen = [pk for area, ids in by_area.items() for pk in randomizer.sample(ids, allotted[area])]
+    quotas = exam_area_quotas(count=count, available={area: len(ids) for area, ids in by_area.items()})
+    chosen: list[int] = []
+    for area, ids in by_area.items():
+        fresh = [pk for pk in ids if pk not in previous]
+        seen = [pk for pk in ids if pk in previous]
+        randomizer.shuffle(fresh)
+        randomizer.shuffle(seen)
+        chosen.extend((fresh + seen)[: quotas[area]])
+    if previous and set(chosen) == set(previous):
+        # Only possible when an area with a zero quota holds the only unseen questions: swap one in.
+        unseen = [pk for ids in by_area.values() for pk in ids if pk not in previous]
+        if unseen and chosen:
+            chosen[randomizer.randrange(len(chosen))] = randomizer.choice(unseen)
     randomizer.shuffle(chosen)
     questions = ExamQuestion.objects.in_bulk(chosen)
     return [questions[pk] for pk in chosen]
@@ -59,7 +110,9 @@ def exam_attempt_start(*, user, exam: PracticeExam) -> ExamAttempt:
         if not open_attempt.is_past_deadline():
             return open_attempt
         exam_attempt_submit(attempt=open_attempt)
-    questions = exam_questions_draw(count=exam.question_count)
+    last = ExamAttempt.objects.filter(user=user, exam=exam).order_by("-started_at", "-pk").first()
+    previous = set(last.items.values_list("question_id", flat=True)) if last is not None else set()
+    questions = exam_questions_draw(count=exam.question_count, previous=previous)
     if not questions:
         logger.error("practice exam %s cannot start: the question bank is empty", exam.pk)
         raise ExamUnavailable("The question bank is empty.")
