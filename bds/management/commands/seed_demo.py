@@ -29,7 +29,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.groups import INSTRUCTORS, group_permissions_sync
-from bds.demo.files import cover_png, material_pdf, preview_video_mp4
+from bds.demo.files import DEMO_CLIPS, DemoClip, cover_png, material_pdf
 from bds.demo.loader import DemoDataError, demo_school_load
 from bds.demo.practice_exam import question_bank_seed
 from courses.models import Category, Course, Instructor, Section
@@ -172,7 +172,10 @@ class Command(BaseCommand):
                         "title": lesson_data["title"],
                         "order": lesson_order,
                         "body": lesson_data["body"].strip(),
-                        "duration_seconds": lesson_data["minutes"] * 60,
+                        # The free preview plays a shipped clip: it says the clip's real duration.
+                        "duration_seconds": self._preview_clip(course.slug).seconds
+                        if first_lesson
+                        else lesson_data["minutes"] * 60,
                         "is_preview": first_lesson,
                     },
                 )
@@ -222,20 +225,19 @@ class Command(BaseCommand):
 
     # -- files -----------------------------------------------------------------------------------
 
+    def _preview_clip(self, course_slug: str) -> DemoClip:
+        slugs = [course["slug"] for course in self.school.courses]
+        return DEMO_CLIPS[slugs.index(course_slug) % len(DEMO_CLIPS)]
+
     def _attach_preview_videos(self) -> None:
+        """Each demo course's free preview lesson plays one of the shipped clips: no ffmpeg needed."""
         demo_slugs = [course["slug"] for course in self.school.courses]
         previews = Lesson.objects.filter(is_preview=True, section__course__slug__in=demo_slugs)
-        lessons = [row for row in previews if not (row.video and row.video.storage.exists(row.video.name))]
-        if not lessons:
-            return
-        video = preview_video_mp4()
-        if video is None:
-            self.stdout.write(
-                "No preview videos: ffmpeg is not on PATH or could not encode (install ffmpeg and run again)."
-            )
-            return
-        for lesson in lessons:
-            lesson.video.save(f"{lesson.slug}.mp4", ContentFile(video), save=False)
+        for lesson in previews.select_related("section__course"):
+            if lesson.video and lesson.video.storage.exists(lesson.video.name):
+                continue
+            clip = self._preview_clip(lesson.section.course.slug)
+            lesson.video.save(f"{lesson.slug}.mp4", ContentFile(clip.video_path.read_bytes()), save=False)
             lesson.save(update_fields=["video"])
             self.updated += 1
 
