@@ -128,6 +128,7 @@ def lesson_detail(request, course_slug, lesson_slug):
         "video_url": video_url,
         "video_unavailable": bool(lesson.video) and video_url is None,
         "fragments": _lesson_fragments(course, lesson, unlocked=unlocked),
+        "curriculum": services.lesson_curriculum(user=request.user, course=course, lesson=lesson, unlocked=unlocked),
     }
     if unlocked:
         progress = lesson.progress.filter(user=request.user).first()
