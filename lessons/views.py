@@ -30,6 +30,9 @@ from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, Prac
 
 logger = logging.getLogger(__name__)
 
+# The share of a lesson's video that, once reached, records the lesson as completed.
+WATCHED_FRACTION = 0.9
+
 # Errors a storage can raise while signing a URL (S3 misconfigured or unreachable, a missing file).
 
 
@@ -150,12 +153,12 @@ def lesson_progress(request, course_slug, lesson_slug):
     form = LessonProgressForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "position_seconds must be a finite number of seconds."}, status=400)
-    completed = request.POST.get("completed") in {"1", "true", "on"}
+    position = int(form.cleaned_data["position_seconds"] or 0)
+    # Watching most of the video completes the lesson (the manual button stays for the rest).
+    watched_most = lesson.duration_seconds > 0 and position >= WATCHED_FRACTION * lesson.duration_seconds
+    completed = request.POST.get("completed") in {"1", "true", "on"} or watched_most
     progress = services.lesson_progress_save(
-        user=request.user,
-        lesson=lesson,
-        position_seconds=int(form.cleaned_data["position_seconds"] or 0),
-        completed=completed,
+        user=request.user, lesson=lesson, position_seconds=position, completed=completed
     )
     # A fresh signed URL, so the player can recover when the page outlives the one it was given.
     video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None

@@ -54,3 +54,19 @@ def test_lesson_page_query_count_does_not_grow_with_the_course(
     with django_assert_num_queries(7):
         html = student_client.get(url).content.decode()
     assert "Extra 9" in html and "Lesson 2 of 14" in html
+
+
+@pytest.mark.parametrize(("position", "completed"), [(539, False), (540, True), (600, True)])
+def test_watching_ninety_percent_of_the_video_completes_the_lesson(
+    student_client, enrolled, course, lessons, position, completed
+):
+    classes = lessons["classes"]  # 600 seconds long
+    url = reverse("lessons:progress", args=[course.slug, classes.slug])
+    response = student_client.post(url, {"position_seconds": position})
+    assert response.json()["completed"] is completed
+    assert LessonProgress.objects.get(user=enrolled, lesson=classes).is_completed is completed
+
+
+def test_a_lesson_without_a_known_duration_is_not_completed_by_its_position(student_client, enrolled, course, lessons):
+    url = reverse("lessons:progress", args=[course.slug, "reading-charts"])
+    assert student_client.post(url, {"position_seconds": 5000}).json()["completed"] is False
