@@ -189,6 +189,7 @@ class Curriculum:
     count: int
     completed_required: int
     total_required: int
+    next_lesson: Lesson | None = None
 
     @property
     def percent(self) -> int:
@@ -211,12 +212,15 @@ def lesson_curriculum(*, user, course: Course, lesson: Lesson, unlocked: bool) -
         )
     sections: dict[int, tuple[str, list[Lesson]]] = {}
     position = completed_required = total_required = 0
+    next_lesson = None
     for number, row in enumerate(rows, start=1):
         row.done = getattr(row, "done", False)
         row.current = row.pk == lesson.pk
         row.locked = not (unlocked or row.is_preview)
         if row.current:
             position = number
+        elif position and next_lesson is None and not row.locked:
+            next_lesson = row
         if row.is_required:
             total_required += 1
             completed_required += row.done
@@ -227,4 +231,5 @@ def lesson_curriculum(*, user, course: Course, lesson: Lesson, unlocked: bool) -
         count=sum(len(items) for _title, items in sections.values()),
         completed_required=completed_required,
         total_required=total_required,
+        next_lesson=next_lesson,
     )

@@ -70,3 +70,12 @@ def test_watching_ninety_percent_of_the_video_completes_the_lesson(
 def test_a_lesson_without_a_known_duration_is_not_completed_by_its_position(student_client, enrolled, course, lessons):
     url = reverse("lessons:progress", args=[course.slug, "reading-charts"])
     assert student_client.post(url, {"position_seconds": 5000}).json()["completed"] is False
+
+
+def test_the_player_offers_speed_shortcuts_and_the_next_lesson(student_client, enrolled, course, lessons):
+    page = student_client.get(lesson_url(course, "airspace-classes"))
+    assert page.context["curriculum"].next_lesson.slug == "reading-charts"
+    html = page.content.decode()
+    assert '<label for="player-speed">Speed</label>' in html
+    assert "<summary>Keyboard shortcuts</summary>" in html
+    assert f'href="{lesson_url(course, "reading-charts")}">Next lesson: Reading charts' in html
