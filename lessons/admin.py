@@ -26,6 +26,7 @@ from lessons.models import (
     ExamChoice,
     ExamQuestion,
     Lesson,
+    LessonCaption,
     Material,
     PracticeExam,
     Quiz,
@@ -54,6 +55,14 @@ class MaterialInline(DirectUploadAdminMixin, ScopedInline, admin.TabularInline):
     fields = ["order", "title", "file", "size_bytes"]
     readonly_fields = ["size_bytes"]
     ordering = ["order"]
+    extra = 1
+
+
+class LessonCaptionInline(ScopedInline, admin.TabularInline):
+    """WebVTT captions, one per language; a malformed file is refused naming the wrong line."""
+
+    model = LessonCaption
+    fields = ["language", "label", "file", "is_default"]
     extra = 1
 
 
@@ -89,7 +98,7 @@ class LessonAdmin(DirectUploadAdminMixin, InstructorScopedAdmin):
         "is_preview",
         "is_required",
     ]
-    inlines = [MaterialInline]
+    inlines = [MaterialInline, LessonCaptionInline]
 
     @admin.display(description="Section", ordering="section__course__title")
     def section_label(self, lesson):

@@ -133,6 +133,13 @@ def lesson_detail(request, course_slug, lesson_slug):
         "fragments": _lesson_fragments(course, lesson, unlocked=unlocked),
         "curriculum": services.lesson_curriculum(user=request.user, course=course, lesson=lesson, unlocked=unlocked),
     }
+    if video_url:
+        # Caption tracks, each through a signed URL like the video (the same permission check).
+        context["captions"] = [
+            (caption, url)
+            for caption in lesson.captions.all()
+            if (url := _signed_url_or_none(caption.file.name)) is not None
+        ]
     if unlocked:
         progress = lesson.progress.filter(user=request.user).first()
         context |= {
@@ -434,7 +441,7 @@ def private_media(request, token):
 
 def _safe_inline(content_type: str) -> bool:
     return content_type != "image/svg+xml" and (
-        content_type.split("/")[0] in {"video", "audio", "image"} or content_type == "application/pdf"
+        content_type.split("/")[0] in {"video", "audio", "image"} or content_type in {"application/pdf", "text/vtt"}
     )
 
 
