@@ -36,7 +36,14 @@ def test_lesson_player_panel_and_shortcuts(page, lesson, screenshot, axe_violati
         lesson.duration_seconds, abs=0.5
     )
 
+    # The demo clip's English captions are a default <track>; "c" turns them off and on again.
+    modes = "Array.from(document.getElementById('lesson-video').textTracks).map(track => track.mode)"
+    assert page.evaluate(modes) == ["showing"]
     page.locator("h1").click()  # focus on the page, not a control
+    page.keyboard.press("c")
+    assert page.evaluate(modes) == ["disabled"]
+    page.keyboard.press("c")
+    assert page.evaluate(modes) == ["showing"]
     page.keyboard.press(">")
     assert page.evaluate("document.getElementById('lesson-video').playbackRate") == 1.25
     assert page.locator("#player-speed").input_value() == "1.25"

@@ -34,7 +34,7 @@ from bds.demo.loader import DemoDataError, demo_school_load
 from bds.demo.practice_exam import question_bank_seed
 from courses.models import Category, Course, Instructor, Section
 from flights.models import FlightSession, Waiver
-from lessons.models import ExamQuestion, Lesson, Material
+from lessons.models import ExamQuestion, Lesson, LessonCaption, Material
 
 
 class Command(BaseCommand):
@@ -234,9 +234,15 @@ class Command(BaseCommand):
         demo_slugs = [course["slug"] for course in self.school.courses]
         previews = Lesson.objects.filter(is_preview=True, section__course__slug__in=demo_slugs)
         for lesson in previews.select_related("section__course"):
+            clip = self._preview_clip(lesson.section.course.slug)
+            caption, created = LessonCaption.objects.get_or_create(
+                lesson=lesson, language="en", defaults={"label": "English", "is_default": True}
+            )
+            if created or not caption.file.storage.exists(caption.file.name):
+                caption.file.save(f"{lesson.slug}.en.vtt", ContentFile(clip.captions_path.read_bytes()), save=True)
+                self.created += created
             if lesson.video and lesson.video.storage.exists(lesson.video.name):
                 continue
-            clip = self._preview_clip(lesson.section.course.slug)
             lesson.video.save(f"{lesson.slug}.mp4", ContentFile(clip.video_path.read_bytes()), save=False)
             lesson.save(update_fields=["video"])
             self.updated += 1
