@@ -27,6 +27,7 @@ from courses.models import Course
 from lessons import services
 from lessons.forms import LessonProgressForm
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
+from lessons.webvtt import WebVTTError, webvtt_cues
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,21 @@ def _lesson_fragments(course: Course, lesson: Lesson, *, unlocked: bool) -> dict
     return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308
 
 
+def _transcript(caption) -> list:
+    """The caption file's cues for the transcript panel, parsed once per uploaded file."""
+    key = f"lessons:transcript:{caption.pk}:{caption.file.name}"
+    cues = cache.get(key)
+    if cues is None:
+        try:
+            with caption.file.open("rb") as handle:
+                cues = webvtt_cues(handle.read().decode("utf-8"))
+        except (*STORAGE_ERRORS, OSError, UnicodeDecodeError, WebVTTError):
+            logger.exception("could not read the captions %s for the transcript", caption.file.name)
+            return []
+        cache.set(key, cues)
+    return cues
+
+
 @staff_view_with_mfa
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
@@ -140,6 +156,8 @@ def lesson_detail(request, course_slug, lesson_slug):
             for caption in lesson.captions.all()
             if (url := _signed_url_or_none(caption.file.name)) is not None
         ]
+        if context["captions"]:
+            context["transcript"] = _transcript(context["captions"][0][0])
     if unlocked:
         progress = lesson.progress.filter(user=request.user).first()
         context |= {

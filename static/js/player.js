@@ -150,3 +150,31 @@
   var next = document.getElementById("player-next");
   if (next) video.addEventListener("ended", function () { next.hidden = false; });
 })();
+
+// Transcript: each cue seeks the video, the current cue is highlighted, the search box filters.
+(function () {
+  "use strict";
+  var video = document.getElementById("lesson-video");
+  var panel = document.getElementById("transcript");
+  if (!video || !panel) return;
+  var cues = Array.prototype.slice.call(panel.querySelectorAll(".transcript-cue"));
+  cues.forEach(function (cue) {
+    cue.addEventListener("click", function () {
+      video.currentTime = parseFloat(cue.dataset.start);
+      video.play();
+    });
+  });
+  video.addEventListener("timeupdate", function () {
+    var now = video.currentTime;
+    cues.forEach(function (cue) {
+      var current = now >= parseFloat(cue.dataset.start) && now < parseFloat(cue.dataset.end);
+      cue.classList.toggle("is-current", current);
+      if (current) cue.setAttribute("aria-current", "true"); else cue.removeAttribute("aria-current");
+    });
+  });
+  var search = document.getElementById("transcript-search");
+  search.addEventListener("input", function () {
+    var words = search.value.trim().toLowerCase();
+    cues.forEach(function (cue) { cue.parentElement.hidden = words !== "" && cue.textContent.toLowerCase().indexOf(words) < 0; });
+  });
+})();

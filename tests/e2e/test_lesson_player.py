@@ -52,6 +52,15 @@ def test_lesson_player_panel_and_shortcuts(page, lesson, screenshot, axe_violati
     page.get_by_text("Keyboard shortcuts").click()
     assert page.get_by_text("Captions on or off").is_visible()
 
+    # The transcript: searchable, each cue seeks the video.
+    page.get_by_text("Transcript", exact=True).click()
+    page.get_by_label("Search the transcript").fill("battery")
+    visible = page.locator(".transcript-cue:visible")
+    assert visible.count() == 1
+    visible.click()
+    assert page.evaluate("document.getElementById('lesson-video').currentTime") >= 22
+    page.evaluate("document.getElementById('lesson-video').pause()")
+    page.get_by_label("Search the transcript").fill("")
     screenshot(page, "lesson-player")
     # The panel is a <details>: it closes and opens from the keyboard.
     page.locator("#curriculum summary").focus()

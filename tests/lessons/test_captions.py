@@ -78,3 +78,10 @@ def test_an_expired_caption_url_is_refused(student_client, enrolled, course, cap
     response = student_client.get(src)
     assert response.status_code == 403
     assert b"expired" in response.content
+
+
+def test_the_transcript_lists_the_default_captions_cues_as_seek_buttons(student_client, enrolled, course, caption):
+    html = student_client.get(lesson_url(course)).content.decode()
+    assert "<summary>Transcript</summary>" in html
+    assert 'data-start="0.000" data-end="4.000"' in html
+    assert "Class B is solid blue." in html
