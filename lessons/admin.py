@@ -31,6 +31,7 @@ from lessons.models import (
     ExamChoice,
     ExamQuestion,
     Lesson,
+    LessonCaption,
     Material,
     PracticeExam,
     Quiz,
@@ -59,6 +60,14 @@ class MaterialInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, 
     fields = ["order", "title", "file", "size_bytes"]
     readonly_fields = ["size_bytes"]
     ordering = ["order"]
+
+
+class LessonCaptionInline(ScopedInline, TabularInline):
+    """WebVTT captions, one per language; a malformed file is refused naming the wrong line."""
+
+    model = LessonCaption
+    fields = ["language", "label", "file", "is_default"]
+    extra = 1
 
 
 class LessonInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, TabularInline):
@@ -110,7 +119,7 @@ class LessonAdmin(
         "is_required",
     ]
     readonly_fields = ["video_processing"]
-    inlines = [MaterialInline]
+    inlines = [MaterialInline, LessonCaptionInline]
 
     @admin.display(description="Section", ordering="section__course__title")
     def section_label(self, lesson):

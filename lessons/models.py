@@ -2,6 +2,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -95,6 +96,40 @@ class Material(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LessonCaption(models.Model):
+    """A WebVTT caption file for a lesson's video in one language, stored privately like the video."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="captions")
+    language = models.CharField(max_length=20, help_text='A language tag, e.g. "en" or "es".')
+    label = models.CharField(max_length=60, help_text='What the player menu shows, e.g. "English".')
+    file = models.FileField(upload_to="captions/", storage=private_storage, help_text="A WebVTT (.vtt) file.")
+    is_default = models.BooleanField(default=False, help_text="Shown when the video starts.")
+
+    class Meta:
+        ordering = ["lesson", "-is_default", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "language"], name="lessons_caption_one_per_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson} ({self.label})"
+
+    def clean(self) -> None:
+        from lessons.webvtt import WebVTTError, webvtt_cues
+
+        if not self.file:
+            return
+        self.file.seek(0)
+        raw = self.file.read()
+        self.file.seek(0)
+        try:
+            webvtt_cues(raw.decode("utf-8"))
+        except UnicodeDecodeError as error:
+            raise ValidationError({"file": "A WebVTT file must be UTF-8 text."}) from error
+        except WebVTTError as error:
+            raise ValidationError({"file": f"Not a valid WebVTT file. {error}"}) from error
 
 
 # -- progress -------------------------------------------------------------------------------------

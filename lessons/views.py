@@ -35,8 +35,12 @@ from lessons import services
 from lessons.forms import LessonProgressForm
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 from lessons.services import renditions
+from lessons.webvtt import WebVTTError, webvtt_cues
 
 logger = logging.getLogger(__name__)
+
+# The share of a lesson's video that, once reached, records the lesson as completed.
+WATCHED_FRACTION = 0.9
 
 # Errors a storage can raise while signing a URL (S3 misconfigured or unreachable, a missing file).
 
@@ -121,6 +125,21 @@ def _lesson_fragments(course: Course, lesson: Lesson, *, unlocked: bool) -> dict
     return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308
 
 
+def _transcript(caption) -> list:
+    """The caption file's cues for the transcript panel, parsed once per uploaded file."""
+    key = f"lessons:transcript:{caption.pk}:{caption.file.name}"
+    cues = cache.get(key)
+    if cues is None:
+        try:
+            with caption.file.open("rb") as handle:
+                cues = webvtt_cues(handle.read().decode("utf-8"))
+        except (*STORAGE_ERRORS, OSError, UnicodeDecodeError, WebVTTError):
+            logger.exception("could not read the captions %s for the transcript", caption.file.name)
+            return []
+        cache.set(key, cues)
+    return cues
+
+
 @staff_view_with_mfa
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
@@ -144,7 +163,17 @@ def lesson_detail(request, course_slug, lesson_slug):
         "video_unavailable": bool(lesson.video) and video_url is None,
         "fragments": _lesson_fragments(course, lesson, unlocked=unlocked),
         "student_preview": student_preview_requested(request, course),
+        "curriculum": services.lesson_curriculum(user=request.user, course=course, lesson=lesson, unlocked=unlocked),
     }
+    if video_url:
+        # Caption tracks, each through a signed URL like the video (the same permission check).
+        context["captions"] = [
+            (caption, url)
+            for caption in lesson.captions.all()
+            if (url := _signed_url_or_none(caption.file.name)) is not None
+        ]
+        if context["captions"]:
+            context["transcript"] = _transcript(context["captions"][0][0])
     if unlocked:
         progress = lesson.progress.filter(user=request.user).first()
         context |= {
@@ -200,12 +229,12 @@ def lesson_progress(request, course_slug, lesson_slug):
     form = LessonProgressForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"error": "position_seconds must be a finite number of seconds."}, status=400)
-    completed = request.POST.get("completed") in {"1", "true", "on"}
+    position = int(form.cleaned_data["position_seconds"] or 0)
+    # Watching most of the video completes the lesson (the manual button stays for the rest).
+    watched_most = lesson.duration_seconds > 0 and position >= WATCHED_FRACTION * lesson.duration_seconds
+    completed = request.POST.get("completed") in {"1", "true", "on"} or watched_most
     progress = services.lesson_progress_save(
-        user=request.user,
-        lesson=lesson,
-        position_seconds=int(form.cleaned_data["position_seconds"] or 0),
-        completed=completed,
+        user=request.user, lesson=lesson, position_seconds=position, completed=completed
     )
     # A fresh signed URL, so the player can recover when the page outlives the one it was given.
     video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
@@ -481,7 +510,7 @@ def private_media(request, token):
 
 def _safe_inline(content_type: str) -> bool:
     return content_type != "image/svg+xml" and (
-        content_type.split("/")[0] in {"video", "audio", "image"} or content_type == "application/pdf"
+        content_type.split("/")[0] in {"video", "audio", "image"} or content_type in {"application/pdf", "text/vtt"}
     )
 
 

@@ -1,13 +1,9 @@
-"""The files the demo school attaches to its rows: handout PDFs, course covers, a preview video.
-
-All are generated, not stored in the repository, and the same input gives the same bytes.
-"""
+"""The files the demo school attaches to its rows: handout PDFs and course covers (generated, the
+same input giving the same bytes) and the preview lessons' short video clips (committed under videos/)."""
 
 import io
-import shutil
-import subprocess
-import tempfile
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -103,21 +99,28 @@ def cover_png(slug: str, colours: tuple[str, str]) -> bytes:
     return buffer.getvalue()
 
 
-def preview_video_mp4() -> bytes | None:
-    """A 10-second 640x360 H.264 test pattern with a silent AAC track, or None without ffmpeg."""
-    ffmpeg = shutil.which("ffmpeg")
-    if ffmpeg is None:
-        return None
-    with tempfile.TemporaryDirectory() as folder:
-        output = Path(folder) / "preview.mp4"
-        command = [
-            ffmpeg, "-hide_banner", "-loglevel", "error", "-y",
-            "-f", "lavfi", "-i", "testsrc=size=640x360:rate=30:duration=10",
-            "-f", "lavfi", "-i", "anullsrc=channel_layout=stereo:sample_rate=44100",
-            "-shortest", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
-            "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", str(output),
-        ]  # fmt: skip
-        result = subprocess.run(command, capture_output=True, timeout=60, check=False)  # noqa: S603 - fixed arguments
-        if result.returncode != 0 or not output.exists():
-            return None
-        return output.read_bytes()
+# Short clips made by bds/demo/videos/make_clips.sh and committed with the demo data, so the demo
+# plays real video (with English captions beside each clip) on a machine without ffmpeg. The
+# seconds are the clips' real durations (tests/foundation/test_seed_demo.py reads them back).
+DEMO_VIDEO_FOLDER = Path(__file__).resolve().parent / "videos"
+
+
+@dataclass(frozen=True)
+class DemoClip:
+    name: str
+    seconds: int
+
+    @property
+    def video_path(self) -> Path:
+        return DEMO_VIDEO_FOLDER / f"{self.name}.mp4"
+
+    @property
+    def captions_path(self) -> Path:
+        return DEMO_VIDEO_FOLDER / f"{self.name}.en.vtt"
+
+
+DEMO_CLIPS = (
+    DemoClip("preflight-walkaround", 48),
+    DemoClip("airspace-at-a-glance", 42),
+    DemoClip("camera-exposure", 36),
+)

@@ -53,6 +53,7 @@ from lessons.services.progress import (
     course_outline,
     course_progress_by_course,
     lesson_complete,
+    lesson_curriculum,
     lesson_progress_save,
     quiz_grade,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "course_completion_check",
     "course_completion_status",
     "course_outline",
+    "lesson_curriculum",
     "course_progress_by_course",
     "course_staffed_by",
     "course_unlocked_for",

@@ -4,7 +4,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from courses.models import Course
@@ -177,4 +177,59 @@ def quiz_grade(*, user, quiz: Quiz, answers: dict[int, int]) -> QuizAttempt:
         correct_count=correct,
         question_count=total,
         passed=bool(total) and 100 * correct >= quiz.pass_percent * total,
+    )
+
+
+@dataclass
+class Curriculum:
+    """The lesson page's side panel: every lesson of the course in order, from one query."""
+
+    sections: list[tuple[str, list[Lesson]]]
+    position: int  # 1-based place of the current lesson
+    count: int
+    completed_required: int
+    total_required: int
+    next_lesson: Lesson | None = None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed_required / self.total_required) if self.total_required else 100
+
+
+def lesson_curriculum(*, user, course: Course, lesson: Lesson, unlocked: bool) -> Curriculum:
+    """Sections and lessons with the user's ticks (`done`), the current one (`current`) and, for a
+    visitor without access, which are locked (`locked`). One query, whatever the course's size."""
+    rows = (
+        Lesson.objects.for_course(course)
+        .select_related("section")
+        .only(
+            "pk", "slug", "title", "duration_seconds", "is_preview", "is_required", "section__title", "section__order"
+        )
+    )
+    if user.is_authenticated and unlocked:
+        rows = rows.annotate(
+            done=Exists(LessonProgress.objects.filter(user=user, lesson=OuterRef("pk"), completed_at__isnull=False))
+        )
+    sections: dict[int, tuple[str, list[Lesson]]] = {}
+    position = completed_required = total_required = 0
+    next_lesson = None
+    for number, row in enumerate(rows, start=1):
+        row.done = getattr(row, "done", False)
+        row.current = row.pk == lesson.pk
+        row.locked = not (unlocked or row.is_preview)
+        if row.current:
+            position = number
+        elif position and next_lesson is None and not row.locked:
+            next_lesson = row
+        if row.is_required:
+            total_required += 1
+            completed_required += row.done
+        sections.setdefault(row.section_id, (row.section.title, []))[1].append(row)
+    return Curriculum(
+        sections=list(sections.values()),
+        position=position,
+        count=sum(len(items) for _title, items in sections.values()),
+        completed_required=completed_required,
+        total_required=total_required,
+        next_lesson=next_lesson,
     )

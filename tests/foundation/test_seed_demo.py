@@ -4,6 +4,7 @@ import functools
 import io
 import re
 import shutil
+import struct
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.groups import GROUP_PERMISSIONS
+from bds.demo.files import DEMO_CLIPS
 from bds.demo.loader import DATA_DIR, demo_school_load
 from bds.management.commands import seed_demo
 from courses.models import Category, Course, Instructor, Section
@@ -26,15 +28,8 @@ pytestmark = pytest.mark.django_db
 LOGIN_LINE = re.compile(r"^\s+(staff|instructor|student)\s+(\S+@\S+) / (\S+)(?:\s+\(.*\))?$", re.MULTILINE)
 
 
-@pytest.fixture(scope="session")
-def preview_video():
-    """ffmpeg runs once per test session; every seed in this module reuses its output."""
-    return seed_demo.preview_video_mp4()
-
-
 @pytest.fixture(autouse=True)
-def _video_once(monkeypatch, preview_video):
-    monkeypatch.setattr(seed_demo, "preview_video_mp4", lambda: preview_video)
+def _covers_once(monkeypatch):
     monkeypatch.setattr(seed_demo, "cover_png", functools.cache(seed_demo.cover_png))
 
 
@@ -221,26 +216,40 @@ def test_a_material_file_lost_from_storage_is_regenerated():
     assert material.file.storage.exists(material.file.name)
 
 
-@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg is not installed")
-def test_preview_lessons_get_a_short_mp4(preview_video):
+def _mp4_seconds(data: bytes) -> float:
+    """The movie's duration from its mvhd box (version 0), the way a player reads it."""
+    box = data.index(b"mvhd") + 4
+    assert data[box] == 0, "mvhd version 1 is not expected in the demo clips"
+    timescale, duration = struct.unpack(">II", data[box + 12 : box + 20])
+    return duration / timescale
+
+
+@pytest.mark.parametrize("clip", DEMO_CLIPS, ids=lambda clip: clip.name)
+def test_demo_clips_are_small_faststart_mp4s_as_long_as_they_say(clip):
+    data = clip.video_path.read_bytes()
+    assert data[4:8] == b"ftyp"
+    # faststart: the index (moov) comes before the media data, so playback starts at once
+    assert data.index(b"moov") < data.index(b"mdat")
+    assert len(data) < 2_500_000
+    assert round(_mp4_seconds(data)) == clip.seconds
+    assert clip.captions_path.read_text().startswith("WEBVTT")
+
+
+def test_preview_lessons_play_a_shipped_clip_with_its_real_duration_without_ffmpeg(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     seed()
     previews = Lesson.objects.filter(is_preview=True)
 
     assert previews.count() == Course.objects.count()
-    assert preview_video[4:8] == b"ftyp"
+    clips = {clip.video_path.read_bytes(): clip for clip in DEMO_CLIPS}
     for lesson in previews:
         with lesson.video.open("rb") as handle:
-            assert handle.read() == preview_video
+            clip = clips[handle.read()]
+        assert lesson.duration_seconds == clip.seconds
     assert not Lesson.objects.filter(is_preview=False).exclude(video="").exists()
 
-
-def test_without_ffmpeg_videos_are_skipped_with_a_note(monkeypatch):
-    monkeypatch.setattr(seed_demo, "preview_video_mp4", lambda: None)
-
-    output = seed()
-
-    assert "No preview videos" in output
-    assert not Lesson.objects.exclude(video="").exists()
+    seed()  # a second run keeps the clip's duration, not the minutes of the notes
+    assert {lesson.duration_seconds for lesson in previews} <= {clip.seconds for clip in DEMO_CLIPS}
     assert Course.objects.published().count() >= 8
 
 
@@ -295,7 +304,8 @@ def test_the_data_files_make_the_same_school_as_the_python_they_replaced():
     assert (course.price, course.estimated_hours, course.level, course.format) == (149, 18, "beginner", "online")
     assert course.description.startswith("Flying a drone for work in the United States takes an FAA")
     lesson = Lesson.objects.get(slug="flying-for-fun-or-for-work")
-    assert (lesson.duration_seconds, lesson.is_preview) == (600, True)
+    # The preview plays the first shipped clip and says its real length, not the notes' 10 minutes.
+    assert (lesson.duration_seconds, lesson.is_preview) == (DEMO_CLIPS[0].seconds, True)
     assert lesson.body.startswith("## Two sets of rules\n\nFlying purely for fun")
     maya = Instructor.objects.get(user__email="maya.okafor@bostondroneschool.test")
     # Bios are prose: wrapped lines joined, paragraphs kept.

@@ -30,12 +30,12 @@ from django.utils import timezone
 
 from accounts.groups import INSTRUCTORS, group_permissions_sync
 from bds.demo.activity import demo_activity_seed
-from bds.demo.files import cover_png, material_pdf, preview_video_mp4
+from bds.demo.files import DEMO_CLIPS, DemoClip, cover_png, material_pdf
 from bds.demo.loader import DATA_DIR, DemoDataError, demo_school_load
 from bds.demo.practice_exam import question_bank_seed
 from courses.models import Category, Course, Instructor, Section
 from flights.models import FlightSession, Waiver
-from lessons.models import ExamQuestion, Lesson, Material
+from lessons.models import ExamQuestion, Lesson, LessonCaption, Material
 from policies.models import PolicyKind, PolicyVersion
 
 
@@ -192,7 +192,10 @@ class Command(BaseCommand):
                         "title": lesson_data["title"],
                         "order": lesson_order,
                         "body": lesson_data["body"].strip(),
-                        "duration_seconds": lesson_data["minutes"] * 60,
+                        # The free preview plays a shipped clip: it says the clip's real duration.
+                        "duration_seconds": self._preview_clip(course.slug).seconds
+                        if first_lesson
+                        else lesson_data["minutes"] * 60,
                         "is_preview": first_lesson,
                     },
                 )
@@ -251,20 +254,25 @@ class Command(BaseCommand):
 
     # -- files -----------------------------------------------------------------------------------
 
+    def _preview_clip(self, course_slug: str) -> DemoClip:
+        slugs = [course["slug"] for course in self.school.courses]
+        return DEMO_CLIPS[slugs.index(course_slug) % len(DEMO_CLIPS)]
+
     def _attach_preview_videos(self) -> None:
+        """Each demo course's free preview lesson plays one of the shipped clips: no ffmpeg needed."""
         demo_slugs = [course["slug"] for course in self.school.courses]
         previews = Lesson.objects.filter(is_preview=True, section__course__slug__in=demo_slugs)
-        lessons = [row for row in previews if not (row.video and row.video.storage.exists(row.video.name))]
-        if not lessons:
-            return
-        video = preview_video_mp4()
-        if video is None:
-            self.stdout.write(
-                "No preview videos: ffmpeg is not on PATH or could not encode (install ffmpeg and run again)."
+        for lesson in previews.select_related("section__course"):
+            clip = self._preview_clip(lesson.section.course.slug)
+            caption, created = LessonCaption.objects.get_or_create(
+                lesson=lesson, language="en", defaults={"label": "English", "is_default": True}
             )
-            return
-        for lesson in lessons:
-            lesson.video.save(f"{lesson.slug}.mp4", ContentFile(video), save=False)
+            if created or not caption.file.storage.exists(caption.file.name):
+                caption.file.save(f"{lesson.slug}.en.vtt", ContentFile(clip.captions_path.read_bytes()), save=True)
+                self.created += created
+            if lesson.video and lesson.video.storage.exists(lesson.video.name):
+                continue
+            lesson.video.save(f"{lesson.slug}.mp4", ContentFile(clip.video_path.read_bytes()), save=False)
             lesson.save(update_fields=["video"])
             self.updated += 1
 
