@@ -29,13 +29,20 @@ class AdminContentSecurityPolicyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = admin_policy(settings.SECURE_CSP)
         self.prefix = None
+        self._site_policy = self._policy = None
+
+    def policy(self) -> dict:
+        # Derived from the site's policy as it is now (a test or a settings change may replace it),
+        # recomputed only when that object changes.
+        if settings.SECURE_CSP is not self._site_policy:
+            self._site_policy, self._policy = settings.SECURE_CSP, admin_policy(settings.SECURE_CSP)
+        return self._policy
 
     def __call__(self, request):
         response = self.get_response(request)
         if self.prefix is None:
             self.prefix = reverse("admin:index")
         if request.path.startswith(self.prefix) and not hasattr(response, "_csp_config"):
-            response._csp_config = self.policy
+            response._csp_config = self.policy()
         return response

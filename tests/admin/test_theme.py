@@ -73,3 +73,16 @@ def test_the_schools_pages_have_the_theme_layout_and_a_breadcrumb(staff_client, 
     assert '<nav class="bds-breadcrumbs" aria-label="Breadcrumb">' in page
     assert f'<li><a href="{reverse("admin:index")}">Dashboard</a></li>' in page
     assert "/static/css/admin-pages.css" in page
+
+
+def test_the_admin_policy_follows_the_site_policy_when_it_changes(staff_client, settings):
+    """The admin's loosened policy is derived from SECURE_CSP as it is now: a policy changed after
+    start (a test pointing uploads at a local S3) reaches /admin/ too, or its uploads are blocked."""
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "connect-src": [*settings.SECURE_CSP["connect-src"], "http://127.0.0.1:9999"],
+    }
+    policy = staff_client.get("/admin/")["Content-Security-Policy"]
+    connect = next(part for part in policy.split(";") if part.strip().startswith("connect-src"))
+    assert "http://127.0.0.1:9999" in connect
+    assert "'unsafe-eval'" in next(part for part in policy.split(";") if part.strip().startswith("script-src"))
