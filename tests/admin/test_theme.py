@@ -78,6 +78,7 @@ def test_the_schools_pages_have_the_theme_layout_and_a_breadcrumb(staff_client, 
 def test_the_admin_policy_follows_the_site_policy_when_it_changes(staff_client, settings):
     """The admin's loosened policy is derived from SECURE_CSP as it is now: a policy changed after
     start (a test pointing uploads at a local S3) reaches /admin/ too, or its uploads are blocked."""
+    assert "http://127.0.0.1:9999" not in staff_client.get("/admin/")["Content-Security-Policy"]  # built
     settings.SECURE_CSP = {
         **settings.SECURE_CSP,
         "connect-src": [*settings.SECURE_CSP["connect-src"], "http://127.0.0.1:9999"],
