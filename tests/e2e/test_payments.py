@@ -31,6 +31,11 @@ def test_student_pays_for_a_course_and_finds_it_in_the_dashboard(
     assert payment.status == "requires_payment"
     assert payment.stripe_payment_intent_id.startswith("pi_")
 
+    # The terms and the refund policy come first; then the card form (policies/, trust issue).
+    page.get_by_label("I accept the terms of service and refund policy").check()
+    page.get_by_role("button", name="Accept and continue to payment").click()
+    expect(page.get_by_text("which you accepted")).to_be_visible()
+
     # The checkout page, axe-checked with the same session and the same Stripe stand-in.
     axe_violations.context.add_cookies(page.context.cookies())
     stripe_live.install(axe_violations.context)
