@@ -35,8 +35,10 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         # the sessions they teach (FlightSessionQuerySet.taught_by), with the seat list and a link to
         # the roster page, where FlightSession.roster_visible_to lets the session's own instructors
         # check students in and sign them off. Scheduling, capacity and scrubbing stay with staff.
-        # No view_seatbooking: SeatBookingAdmin is not scoped, it would show every student's booking.
+        # view_seatbooking opens "Rosters" read-only: SeatBookingAdmin scopes it the same way, to the
+        # bookings of the sessions they teach (check-in and sign-off stay on the roster page).
         ("flights", "view_flightsession"),
+        ("flights", "view_seatbooking"),
         # Reviews of their own courses, read-only (ReviewAdmin scopes the rows; moderation is staff's).
         ("reviews", "view_review"),
     ],

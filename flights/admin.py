@@ -154,7 +154,18 @@ class FlightSessionAdmin(ModelAdmin):
 
 @admin.register(SeatBooking)
 class SeatBookingAdmin(RecordsAdminMixin, ModelAdmin):
-    list_display = ["__str__", "status", "cancel_reason", "booked_at", "refund_requested_at", "signed_off_at"]
+    """Every roster in one list. Staff who manage bookings see them all; an instructor sees, read-only,
+    the bookings of the sessions they teach, as FlightSessionAdmin shows them those sessions."""
+
+    list_display = [
+        "student",
+        "session",
+        "status",
+        "cancel_reason",
+        "booked_at",
+        "refund_requested_at",
+        "signed_off_at",
+    ]
     list_filter = ["status", "cancel_reason", ("refund_requested_at", admin.EmptyFieldListFilter)]
     list_select_related = ["enrollment__user", "session__course"]
     search_fields = ["enrollment__user__email", "enrollment__user__full_name", "session__course__title"]
@@ -178,6 +189,16 @@ class SeatBookingAdmin(RecordsAdminMixin, ModelAdmin):
         "reminder_48h_sent_at",
         "reminder_24h_sent_at",
     ]
+
+    def get_queryset(self, request):
+        bookings = super().get_queryset(request)
+        if request.user.is_superuser or request.user.has_perm("flights.change_seatbooking"):
+            return bookings
+        return bookings.filter(session__in=FlightSession.objects.taught_by(request.user))
+
+    @admin.display(description="student", ordering="enrollment__user__full_name")
+    def student(self, booking):
+        return booking.enrollment.user.full_name or booking.enrollment.user.email
 
 
 @admin.register(Waiver)

@@ -34,12 +34,14 @@ def test_instructors_author_courses_and_own_their_content_in_full():
     assert ("enrollments", "change_enrollment") not in perms
 
 
-def test_instructors_see_their_flight_sessions_but_not_every_booking():
+def test_instructors_read_their_flight_sessions_and_rosters_but_change_no_booking():
     perms = codenames("Instructors")
     assert ("flights", "view_flightsession") in perms
     assert ("flights", "change_flightsession") not in perms
-    # SeatBookingAdmin is not scoped to the instructor: it would list every student's booking.
-    assert not any(codename.endswith("_seatbooking") for _app, codename in perms)
+    # Rosters read-only (SeatBookingAdmin scopes the rows to their sessions: tests/flights/test_instructor_rosters.py);
+    # check-in and sign-off go through the roster page, never the booking form.
+    assert ("flights", "view_seatbooking") in perms
+    assert not any(codename.endswith("_seatbooking") and codename != "view_seatbooking" for _app, codename in perms)
 
 
 def test_a_fresh_migrate_gives_each_group_exactly_the_declared_permissions():
