@@ -6,11 +6,7 @@ The in-process tests check the hooks themselves; the server test runs the repo's
 with a worker recycled every few requests and needs every request across the recycles to succeed.
 """
 
-import contextlib
 import os
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -19,8 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from core.gunicorn_worker import close_inherited_connections, forget_inherited_clients
-from tests.foundation.test_settings import PRODUCTION_ENV
-from tests.ports import free_port, stop_process
+from tests.gunicorn_server import deployed_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,69 +74,15 @@ def get(port: int, path: str) -> tuple[int, bytes]:
 def recycling_server(tmp_path):
     """The repo's gunicorn.conf.py, 2 workers each recycled after 3 requests (no jitter), on its
     own SQLite database and, when the suite has one, the suite's Redis."""
-    port = free_port()
-    inherited = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
-    env = (
-        inherited
-        | PRODUCTION_ENV
-        | {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SITE_URL": f"https://127.0.0.1:{port}",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    if os.environ.get("REDIS_URL"):
-        env["REDIS_URL"] = os.environ["REDIS_URL"]
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
-    log_path = tmp_path / "gunicorn.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "bds.wsgi",
-                "--config",
-                str(ROOT / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--max-requests",
-                "3",
-                "--max-requests-jitter",
-                "0",
-                "--log-level",
-                "info",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        give_up_at = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"gunicorn exited:\n{log_path.read_text()}"
-            with contextlib.suppress(OSError):
-                if get(port, "/healthz")[0] == 200:
-                    break
-            assert time.monotonic() < give_up_at, f"gunicorn did not answer /healthz:\n{log_path.read_text()}"
-            time.sleep(0.2)
-        yield port, log_path
-    finally:
-        stop_process(process, seconds=15)
-        print(f"--- gunicorn log ---\n{log_path.read_text()}")
+    redis = {"REDIS_URL": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}
+    arguments = ["--workers", "2", "--max-requests", "3", "--max-requests-jitter", "0", "--log-level", "info"]
+    with deployed_gunicorn(
+        tmp_path,
+        arguments=arguments,
+        answers_healthz=lambda port: get(port, "/healthz")[0] == 200,
+        environment=redis,
+    ) as started:
+        yield started
 
 
 def test_recycled_workers_serve_database_and_cache_pages(recycling_server):

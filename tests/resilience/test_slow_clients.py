@@ -6,19 +6,14 @@ Clients are raw sockets, to send exactly as much of a request as a slow or hosti
 Time is never measured: waits are socket timeouts, long enough to fail only when a thread is stuck.
 """
 
-import contextlib
 import hashlib
 import hmac
 import io
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.core.handlers.asgi import ASGIRequest
@@ -26,9 +21,8 @@ from django.test import RequestFactory
 
 from core.request_body import BodyTooLarge, read_body_within
 from tests.foundation.test_settings import PRODUCTION_ENV
-from tests.ports import free_port, stop_process
+from tests.gunicorn_server import deployed_gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 THREADS = 2
 # Longer than the deadlines (webhook body 2 s here, request head 5 s) plus gunicorn's one-second loop.
 PATIENCE_SECONDS = 10
@@ -121,72 +115,16 @@ class TricklingClient:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """gunicorn with the repo's gunicorn.conf.py on a free port, one worker of THREADS threads.
-
-    Its own SQLite database (migrated first: a webhook that gets through stores the event), so it
-    runs the same on SQLite and PostgreSQL suites. Stopped by its PID whatever happens.
-    """
-    folder = tmp_path_factory.mktemp("gunicorn")
-    port = free_port()
-    inherited = {key: value for key, value in os.environ.items() if key in {"PATH", "HOME", "LANG", "PYTHONPATH"}}
-    env = (
-        inherited
-        | PRODUCTION_ENV
-        | {
-            "DJANGO_SETTINGS_MODULE": "tests.resilience.slow_client_settings",
-            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SITE_URL": f"https://127.0.0.1:{port}",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert migrate.returncode == 0, migrate.stdout + migrate.stderr
-    log_path = folder / "gunicorn.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "bds.wsgi",
-                "--config",
-                str(ROOT / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                str(THREADS),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        started = Server(port)
-        give_up_at = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"gunicorn exited:\n{log_path.read_text()}"
-            with contextlib.suppress(OSError):
-                if healthz_status(started) == 200:
-                    break
-            assert time.monotonic() < give_up_at, f"gunicorn did not answer /healthz:\n{log_path.read_text()}"
-            time.sleep(0.2)
-        yield started
-    finally:
-        stop_process(process, seconds=15)
-        # Shown by pytest when a test failed.
-        print(f"--- gunicorn log ---\n{log_path.read_text()}")
+    """gunicorn with the repo's gunicorn.conf.py on a free port, one worker of THREADS threads, its
+    own SQLite database (a webhook that gets through stores the event), so it runs the same on
+    SQLite and PostgreSQL suites."""
+    with deployed_gunicorn(
+        tmp_path_factory.mktemp("gunicorn"),
+        arguments=["--workers", "1", "--threads", str(THREADS)],
+        answers_healthz=lambda port: healthz_status(Server(port)) == 200,
+        environment={"DJANGO_SETTINGS_MODULE": "tests.resilience.slow_client_settings"},
+    ) as (port, _log_path):
+        yield Server(port)
 
 
 def let_the_server_pick_them_up() -> None:
