@@ -118,3 +118,15 @@ def test_render_blueprint_generates_the_signing_secrets_and_keeps_the_others_out
     assert "migrate" in web["preDeployCommand"]
     assert "collectstatic" in web["buildCommand"]
     assert {service["type"] for service in blueprint["services"]} >= {"web", "worker", "keyvalue"}
+
+
+def test_the_render_worker_runs_an_image_with_ffmpeg_and_the_same_start_script():
+    """Video durations, posters and HLS renditions need ffmpeg on the worker (docs/S3.md)."""
+    blueprint = yaml.safe_load((ROOT / "render.yaml").read_text())
+    worker = next(service for service in blueprint["services"] if service["name"] == "bds-worker")
+    assert worker["runtime"] == "docker" and worker["dockerCommand"] == "scripts/start.sh worker"
+    dockerfile = (ROOT / worker["dockerfilePath"]).read_text()
+    assert "python:3.13" in dockerfile and "ffmpeg" in dockerfile
+    assert "COPY requirements.txt" in dockerfile and "pip install -r requirements.txt" in dockerfile
+    python_version = (ROOT / ".python-version").read_text().strip()
+    assert dockerfile.count(f"python:{python_version}") == 1
