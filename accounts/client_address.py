@@ -26,9 +26,12 @@ def client_ip(request) -> str | None:
         return remote_addr
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     if len(hops) < trusted_proxies:
-        # The request did not come through every declared proxy (a direct hit on the origin, or a
-        # miscounted deployment): no entry of the header can be trusted, the socket peer can.
-        logger.warning("X-Forwarded-For has %s entries, fewer than the %s trusted proxies", len(hops), trusted_proxies)
+        # The request did not come through every declared proxy: no entry of the header can be
+        # trusted, the socket peer can. No header at all is a direct hit on the origin (the
+        # platform's health checks, a local benchmark), routine enough that a warning each time
+        # would bury the log; a header shorter than the proxy count means a miscounted deployment.
+        log = logger.warning if hops else logger.debug
+        log("X-Forwarded-For has %s entries, fewer than the %s trusted proxies", len(hops), trusted_proxies)
         return remote_addr
     forwarded = _normalised(hops[-trusted_proxies])
     if forwarded is None:

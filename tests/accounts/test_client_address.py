@@ -33,6 +33,18 @@ def test_client_ip_counts_trusted_proxies_from_the_right(rf, settings, proxies, 
     assert client_ip(request) == expected
 
 
+def test_a_miscounted_header_is_a_warning_and_a_direct_hit_is_not(rf, settings, caplog):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    with caplog.at_level("DEBUG", logger="accounts.client_address"):
+        client_ip(rf.get("/", REMOTE_ADDR="192.0.2.1"))  # a health check straight to the origin
+        client_ip(rf.get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="203.0.113.50"))
+    levels = [(record.levelname, record.getMessage()) for record in caplog.records]
+    assert levels == [
+        ("DEBUG", "X-Forwarded-For has 0 entries, fewer than the 2 trusted proxies"),
+        ("WARNING", "X-Forwarded-For has 1 entries, fewer than the 2 trusted proxies"),
+    ]
+
+
 def test_a_request_without_any_usable_address_has_none(rf, settings):
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
     assert client_ip(rf.get("/", REMOTE_ADDR="")) is None
