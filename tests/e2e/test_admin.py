@@ -4,6 +4,7 @@ an instructor adds a lesson with a video, and staff refund a payment."""
 import re
 import shutil
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -79,6 +80,11 @@ def test_instructor_with_mfa_adds_a_lesson_with_a_video_and_sees_it_on_the_site(
 
 
 @requires_urls("payments:checkout", "lessons:outline")
+def money(label: str) -> Decimal:
+    """$1,234.50 → Decimal("1234.50")"""
+    return Decimal(re.sub(r"[^\d.]", "", label))
+
+
 def test_staff_refund_ends_the_students_access_and_emails_them(demo, stripe_live, smtp_inbox, new_context, screenshot):
     from courses.models import Course
     from enrollments.models import Enrollment
@@ -101,6 +107,8 @@ def test_staff_refund_ends_the_students_access_and_emails_them(demo, stripe_live
     page = new_context().new_page()
     log_in_with_totp(page, *STAFF, secret)
     page.goto("/admin/")
+    refunded_this_week = page.locator("#revenue-week + p + dl dt:text-is('Refunded') + dd")
+    refunded_before = money(refunded_this_week.inner_text())
     page.get_by_role("row").get_by_role("link", name="Payments", exact=True).click()
     page.get_by_role("link", name=str(payment.pk), exact=True).click()
     page.get_by_role("link", name="Refund…").click()
@@ -113,6 +121,11 @@ def test_staff_refund_ends_the_students_access_and_emails_them(demo, stripe_live
     payment.refresh_from_db()
     assert payment.status == "refunded"
     assert Enrollment.objects.get(user=student, course=course).status == "refunded"
+
+    # The dashboard's money figures include the refund on the very next view (bumped on commit).
+    page.goto("/admin/")
+    assert money(refunded_this_week.inner_text()) == refunded_before + Decimal("149.00")
+    screenshot(page, "admin-dashboard-after-refund")
 
     student_page.goto(f"/learn/{course.slug}/")
     expect(student_page.get_by_role("heading", name="Enroll to unlock this course")).to_be_visible()
