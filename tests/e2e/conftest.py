@@ -131,7 +131,18 @@ def axe_violations(new_context):
             if v["impact"] in ("serious", "critical")
         ]
 
+    def at_width(path: str, size: dict) -> list[str]:
+        """The same check on a page laid out at `size` (the phone layout has its own markup)."""
+        sized = context.new_page()
+        sized.set_viewport_size(size)
+        sized.goto(path)
+        try:
+            return check(sized)
+        finally:
+            sized.close()
+
     check.context = context
+    check.at_width = at_width
     return check
 
 

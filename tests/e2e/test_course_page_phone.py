@@ -9,7 +9,7 @@ from tests.e2e.conftest import DESKTOP, PHONE, requires_urls
 pytestmark = [pytest.mark.e2e, requires_urls("enroll")]
 
 
-def test_price_and_enroll_stay_on_screen_on_a_phone(demo, page, screenshot):
+def test_price_and_enroll_stay_on_screen_on_a_phone(demo, page, screenshot, axe_violations):
     from courses.models import Course
 
     course = Course.objects.filter(status=Course.Status.PUBLISHED, price__gt=0).order_by("pk").first()
@@ -34,3 +34,4 @@ def test_price_and_enroll_stay_on_screen_on_a_phone(demo, page, screenshot):
     page.set_viewport_size(DESKTOP)
     expect(bar).to_be_hidden()  # the sidebar's enroll box is in view instead
     expect(page.locator(".enroll-box .price")).to_be_visible()
+    assert axe_violations.at_width(course.get_absolute_url(), PHONE) == []  # the sticky bar included

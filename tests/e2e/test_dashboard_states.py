@@ -5,14 +5,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, requires_urls
+from tests.e2e.conftest import DESKTOP, PHONE, log_in, requires_urls
 
 pytestmark = [pytest.mark.e2e, requires_urls("dashboard")]
 
 STUDENT = ("student@bostondroneschool.test", "demo-student-pass-2026")
 
 
-def test_refunded_and_paused_courses_explain_themselves(demo, page, screenshot):
+def test_refunded_and_paused_courses_explain_themselves(demo, page, screenshot, axe_violations):
     from courses.models import Course
     from enrollments import services
 
@@ -28,3 +28,6 @@ def test_refunded_and_paused_courses_explain_themselves(demo, page, screenshot):
     expect(page.get_by_role("link", name="Enroll again")).to_be_visible()
     expect(page.get_by_text("Your access is paused while your card issuer reviews a dispute")).to_be_visible()
     screenshot(page)
+    axe_violations.context.add_cookies(page.context.cookies())
+    for size in (DESKTOP, PHONE):
+        assert axe_violations.at_width("/dashboard/", size) == [], size

@@ -9,7 +9,7 @@ from tests.e2e.conftest import PHONE, requires_urls
 pytestmark = [pytest.mark.e2e, requires_urls("flights:list")]
 
 
-def test_session_cards_fit_a_phone_and_offer_booking(demo, page, screenshot):
+def test_session_cards_fit_a_phone_and_offer_booking(demo, page, screenshot, axe_violations):
     page.set_viewport_size(PHONE)
     page.goto("/flights/")
 
@@ -21,3 +21,4 @@ def test_session_cards_fit_a_phone_and_offer_booking(demo, page, screenshot):
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scrolling
     screenshot(page)
+    assert axe_violations.at_width("/flights/", PHONE) == []
