@@ -93,7 +93,7 @@ def _groups() -> list[tuple[str, list[dict | None]]]:
                 _model_link("Staff groups", "admin_panel_settings", "auth.group"),
                 _model_link("Two-factor devices", "key", "mfa.authenticator"),
                 _model_link("Waiver texts", "description", "flights.waiver"),
-                _model_link("Policies (terms, privacy, refunds)", "policy", "policies.policyversion"),
+                _model_link("Policies", "policy", "policies.policyversion"),
                 _model_link("Policy acceptances", "task_alt", "policies.policyacceptance"),
                 _model_link("Flight course settings", "tune", "flights.flightcoursesettings"),
                 _model_link("Sites", "language", "sites.site"),

@@ -3,6 +3,8 @@
 It is django-unfold's site (the theme: sidebar by job, branding and colours from settings.UNFOLD).
 """
 
+from django.contrib.admin import ModelAdmin as StockModelAdmin
+from unfold.admin import ModelAdmin as ThemedModelAdmin
 from unfold.sites import UnfoldAdminSite
 
 from courses.models import is_school_staff
@@ -19,3 +21,13 @@ class SchoolAdminSite(UnfoldAdminSite):
 
             extra_context = {**(extra_context or {}), **dashboard_context()}
         return super().index(request, extra_context)
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Django's and allauth's own admins (groups, sites, email addresses, authenticators) are
+        registered with the stock ModelAdmin: give them the theme's too, so their forms, filters and
+        actions look like every other page. Done here, at registration, because undoing another
+        app's registration is what the architecture tests forbid."""
+        admin_class = admin_class or StockModelAdmin
+        if not issubclass(admin_class, ThemedModelAdmin):
+            admin_class = type(admin_class.__name__, (admin_class, ThemedModelAdmin), {"__module__": __name__})
+        return super().register(model_or_iterable, admin_class, **options)

@@ -101,3 +101,24 @@ def test_every_model_staff_may_open_has_a_place_in_the_sidebar(staff):
     }
     missing = sorted(label for link, label in registered.items() if link not in linked)
     assert missing == []
+
+
+def test_every_admin_page_uses_the_theme_even_django_and_allauths_own(staff_client):
+    from django.contrib import admin
+    from unfold.admin import ModelAdmin as ThemedModelAdmin
+
+    stock = sorted(
+        label
+        for model, ma in admin.site._registry.items()
+        if not isinstance(ma, ThemedModelAdmin)
+        for label in [model._meta.label]
+    )
+    assert stock == []
+    # Their pages still work: Django's group form with its permission picker, allauth's lists.
+    for name in (
+        "auth_group_add",
+        "sites_site_changelist",
+        "account_emailaddress_changelist",
+        "mfa_authenticator_changelist",
+    ):
+        assert staff_client.get(reverse(f"admin:{name}")).status_code == 200, name

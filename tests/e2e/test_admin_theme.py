@@ -89,6 +89,9 @@ def test_staff_back_office_pages_share_the_theme_fit_a_phone_and_pass_axe(demo, 
         ("/admin/bulk-email/", "admin-bulk-email"),
         (f"/admin/payments/payment/{payment.pk}/refund/", "admin-refund-review"),
         ("/admin/insights/", "admin-insights"),
+        # Django's and allauth's own admins, themed at registration (backoffice/sites.py).
+        ("/admin/auth/group/add/", "admin-group-form"),
+        ("/admin/account/emailaddress/", "admin-email-addresses"),
     ]
     for path, name in pages:
         page.goto(path)
