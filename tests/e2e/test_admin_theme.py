@@ -92,6 +92,11 @@ def test_staff_back_office_pages_share_the_theme_fit_a_phone_and_pass_axe(demo, 
         # Django's and allauth's own admins, themed at registration (backoffice/sites.py).
         ("/admin/auth/group/add/", "admin-group-form"),
         ("/admin/account/emailaddress/", "admin-email-addresses"),
+        # The lists staff spend their day in.
+        ("/admin/payments/payment/", "admin-payments"),
+        ("/admin/enrollments/enrollment/", "admin-enrollments"),
+        ("/admin/lessons/lesson/", "admin-lessons"),
+        ("/admin/courses/course/", "admin-courses"),
     ]
     for path, name in pages:
         page.goto(path)
