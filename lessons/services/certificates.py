@@ -55,11 +55,7 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
     if created:
         logger.info("certificate %s issued to user %s for course %s", certificate.public_id, user.pk, course.pk)
     if not certificate.pdf:
-        # Extra lines from the apps above (flights: the practical's sign-off), via a declared signal.
-        extra = [line for _receiver, line in certificate_lines.send(sender=Enrollment, enrollment=enrollment) if line]
-        pdf = certificate_pdf_render(certificate, flight_signoff=" · ".join(extra))
-        certificate.pdf.save(f"{certificate.public_id}.pdf", ContentFile(pdf), save=False)
-        Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+        _certificate_pdf_store(certificate, enrollment)
     with transaction.atomic():
         claimed = Certificate.objects.filter(pk=certificate.pk, emailed_at__isnull=True).update(
             emailed_at=timezone.now()
@@ -80,6 +76,34 @@ def certificate_issue(*, enrollment_id: int) -> Certificate | None:
             )
     certificate.refresh_from_db()
     return certificate
+
+
+def _certificate_pdf_store(certificate: Certificate, enrollment: Enrollment | None) -> None:
+    # Extra lines from the apps above (flights: the practical's sign-off), via a declared signal.
+    extra = []
+    if enrollment is not None:
+        extra = [line for _receiver, line in certificate_lines.send(sender=Enrollment, enrollment=enrollment) if line]
+    pdf = certificate_pdf_render(certificate, flight_signoff=" · ".join(extra))
+    certificate.pdf.save(f"{certificate.public_id}.pdf", ContentFile(pdf), save=False)
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=certificate.pdf.name)
+
+
+def certificate_pdf_rerender(*, certificate: Certificate) -> None:
+    """Draw an issued certificate's PDF again in the current design, from what it recorded at issue
+    (name, course title, hours, instructor, date) plus the sign-off lines as they stand now.
+
+    The student is not emailed again and the verification URL does not change. The new file is
+    stored under a new name before the row points at it; the old file is deleted only after that
+    commits, so a download in between gets one or the other, never a missing file.
+    """
+    previous = certificate.pdf.name
+    enrollment = Enrollment.objects.filter(user_id=certificate.user_id, course_id=certificate.course_id).first()
+    with transaction.atomic():
+        _certificate_pdf_store(certificate, enrollment)
+        if previous and previous != certificate.pdf.name:
+            storage = certificate.pdf.storage
+            transaction.on_commit(lambda: storage.delete(previous))
+    logger.info("certificate %s PDF drawn again (was %s)", certificate.public_id, previous or "missing")
 
 
 # A Unicode font for names the PDF base fonts cannot draw (they cover Windows-1252 only).

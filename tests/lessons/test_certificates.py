@@ -207,3 +207,42 @@ def test_the_pdf_is_landscape_with_the_instructors_signature_image(enrolled, cou
     # The QR code and the signature: two images; without a signature only the QR code.
     assert len(page.images) == 2
     assert len(PdfReader(io.BytesIO(without)).pages[0].images) == 1
+
+
+def test_certificates_rerender_draws_the_current_design_without_a_new_email_or_url(
+    enrolled, course, lessons, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+    from django.core.management import call_command
+
+    for name in ("preview", "classes", "charts"):
+        services.lesson_progress_save(user=enrolled, lesson=lessons[name], position_seconds=1, completed=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.certificate_issue(enrollment_id=Enrollment.objects.get(user=enrolled).pk)
+    # A PDF from an older design, as certificates issued before the redesign still hold.
+    storage = certificate.pdf.storage
+    old_name = storage.save(f"certificates/{certificate.public_id}-old.pdf", ContentFile(b"%PDF-1.4 old design"))
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=old_name)
+    mail.outbox.clear()
+    emailed_at, verify_url = certificate.emailed_at, certificate.verify_url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("certificates_rerender", certificate.public_id, stdout=io.StringIO())
+
+    certificate.refresh_from_db()
+    with certificate.pdf.open("rb") as handle:
+        redrawn = handle.read()
+    assert redrawn.startswith(b"%PDF-") and b"old design" not in redrawn
+    assert "Sam Student" in pdf_text(redrawn)
+    assert not storage.exists(old_name)  # the old file went once the row pointed at the new one
+    assert (certificate.emailed_at, certificate.verify_url) == (emailed_at, verify_url)
+    assert mail.outbox == []
+
+
+def test_certificates_rerender_names_what_to_draw_and_refuses_unknown_ids(db):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--all"):
+        call_command("certificates_rerender")
+    with pytest.raises(CommandError, match="no-such-id"):
+        call_command("certificates_rerender", "no-such-id")
