@@ -45,6 +45,7 @@
   }
 
   function open() {
+    layout.classList.add("drawer-animates");
     if (panel) {
       panel.open = true;
     }
@@ -78,6 +79,7 @@
   // Drawer mode only on narrow screens; on a wide one the panel is the column beside the video.
   function applyMode() {
     var narrow = NARROW.matches;
+    layout.classList.remove("drawer-animates");
     if (!narrow) {
       close(false);
     }

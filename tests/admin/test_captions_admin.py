@@ -129,3 +129,15 @@ def test_the_list_costs_the_same_queries_with_one_lesson_or_five(
             response = client.get(CHANGELIST, query)
         assert response.status_code == 200
     assert len(_titles(client.get(CHANGELIST))) == 5
+
+
+def test_an_instructor_may_add_captions_on_their_own_lesson(client, instructor_user, own_course, make_lesson):
+    # The Instructors group carries the caption permissions (accounts/groups.py): without them the
+    # captions inline would not even show on the lesson page.
+    lesson = make_lesson(own_course, "Weather")
+    client.force_login(instructor_user)
+    html = client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk])).content.decode()
+    assert 'name="captions-0-file"' in html
+    assert instructor_user.has_perms(
+        [f"lessons.{action}_lessoncaption" for action in ("add", "change", "view", "delete")]
+    )
