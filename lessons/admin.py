@@ -63,10 +63,13 @@ class MaterialInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, 
     ordering = ["order"]
 
 
-class LessonCaptionInline(ScopedInline, TabularInline):
-    """WebVTT captions, one per language; a malformed file is refused naming the wrong line."""
+class LessonCaptionInline(ScopedInline, StackedInline):
+    """WebVTT captions, one per language; a malformed file is refused naming the wrong line.
+    Stacked, so that message is readable in full on a phone (a table row would clip it)."""
 
     model = LessonCaption
+    verbose_name = "caption"
+    verbose_name_plural = "captions (WebVTT)"
     fields = ["language", "label", "file", "is_default"]
     extra = 1
 
