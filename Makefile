@@ -40,7 +40,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo --if-empty --activity
+	$(PY) manage.py seed_demo --if-empty --activity --renditions
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install-dev

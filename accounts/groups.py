@@ -20,10 +20,15 @@ GROUP_PERMISSIONS: dict[str, list[tuple[str, str]]] = {
         # is the school's decision, so no delete_course.
         *[("courses", f"{action}_course") for action in ("add", "change", "view")],
         # The content of their courses, in full: reorganising a course means deleting sections,
-        # lessons and materials, and admin's confirmation page lists what goes with them.
+        # lessons, materials and captions, and admin's confirmation page lists what goes with them.
         *[
             (app, f"{action}_{model}")
-            for app, model in [("courses", "section"), ("lessons", "lesson"), ("lessons", "material")]
+            for app, model in [
+                ("courses", "section"),
+                ("lessons", "lesson"),
+                ("lessons", "material"),
+                ("lessons", "lessoncaption"),  # the lesson page's captions inline (WCAG 1.2.2)
+            ]
             for action in ("add", "change", "view", "delete")
         ],
         # The course form's category list and their own teaching profile (InstructorAdmin shows an

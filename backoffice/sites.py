@@ -16,10 +16,11 @@ class SchoolAdminSite(UnfoldAdminSite):
     index_title = "Run the school"
 
     def index(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), **captions_missing_context(request.user)}
         if is_school_staff(request.user):
             from backoffice.dashboard import dashboard_context  # imports every app's reports: load on use
 
-            extra_context = {**(extra_context or {}), **dashboard_context()}
+            extra_context |= dashboard_context()
         return super().index(request, extra_context)
 
     def register(self, model_or_iterable, admin_class=None, **options):
@@ -31,3 +32,24 @@ class SchoolAdminSite(UnfoldAdminSite):
         if not issubclass(admin_class, ThemedModelAdmin):
             admin_class = type(admin_class.__name__, (admin_class, ThemedModelAdmin), {"__module__": __name__})
         return super().register(model_or_iterable, admin_class, **options)
+
+
+def captions_missing_context(user) -> dict:
+    """How many published video lessons the user may edit have no captions, and the lesson list
+    filtered to them: staff count the whole school, an instructor their own courses."""
+    if not user.has_perm("lessons.view_lesson"):
+        return {}
+    from django.urls import reverse
+
+    from lessons.models import Lesson
+
+    lessons = (
+        Lesson.objects.all()
+        if is_school_staff(user)
+        else Lesson.objects.filter(section__course__instructors__user=user)
+    )
+    count = lessons.captions_missing().count()
+    return {
+        "captions_missing_count": count,
+        "captions_missing_url": f"{reverse('admin:lessons_lesson_changelist')}?captions=missing",
+    }

@@ -12,6 +12,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.html import format_html
 from unfold.admin import ModelAdmin, StackedInline, TabularInline
 
 from core.admin import SortableInlineMixin, StudentPreviewAdminMixin
@@ -62,10 +63,13 @@ class MaterialInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, 
     ordering = ["order"]
 
 
-class LessonCaptionInline(ScopedInline, TabularInline):
-    """WebVTT captions, one per language; a malformed file is refused naming the wrong line."""
+class LessonCaptionInline(ScopedInline, StackedInline):
+    """WebVTT captions, one per language; a malformed file is refused naming the wrong line.
+    Stacked, so that message is readable in full on a phone (a table row would clip it)."""
 
     model = LessonCaption
+    verbose_name = "caption"
+    verbose_name_plural = "captions (WebVTT)"
     fields = ["language", "label", "file", "is_default"]
     extra = 1
 
@@ -77,6 +81,24 @@ class LessonInline(SortableInlineMixin, DirectUploadAdminMixin, ScopedInline, Ta
     prepopulated_fields = {"slug": ["title"]}
     ordering = ["order"]
     show_change_link = True  # body text and materials are edited on the lesson's own page
+
+
+class CaptionsListFilter(admin.SimpleListFilter):
+    """Which published video lessons have captions (WCAG 1.2.2); both choices leave out lessons
+    without a video or in an unpublished course, which need none yet."""
+
+    title = "captions"
+    parameter_name = "captions"
+
+    def lookups(self, request, model_admin):
+        return [("missing", "Missing (published videos)"), ("present", "Present (published videos)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.needing_captions().filter(has_captions=False)
+        if self.value() == "present":
+            return queryset.needing_captions().filter(has_captions=True)
+        return queryset
 
 
 @admin.register(Lesson)
@@ -96,10 +118,17 @@ class LessonAdmin(
         "order",
         "duration_label",
         "video_state_column",
+        "captions_column",
         "is_preview",
         "is_required",
     ]
-    list_filter = [("section__course", admin.RelatedOnlyFieldListFilter), "video_state", "is_preview", "is_required"]
+    list_filter = [
+        ("section__course", admin.RelatedOnlyFieldListFilter),
+        CaptionsListFilter,
+        "video_state",
+        "is_preview",
+        "is_required",
+    ]
     actions = ["retry_video_processing"]  # lessons/admin_authoring.py
     list_select_related = ["section__course"]
     search_fields = ["title", "slug", "section__title", "section__course__title"]
@@ -129,6 +158,15 @@ class LessonAdmin(
     def duration_label(self, lesson):
         return lesson.duration_label
 
+    @admin.display(description="Captions", ordering="caption_labels")
+    def captions_column(self, lesson):
+        # The labels come annotated by get_queryset (with_caption_state): no query per row.
+        if lesson.caption_labels:
+            return lesson.caption_labels
+        if not lesson.video:
+            return "—"
+        return format_html('<span class="captions-missing">{}</span>', "Missing")
+
     def student_preview_path(self, lesson) -> str:
         return reverse("lessons:lesson", args=[lesson.section.course.slug, lesson.slug])
 
@@ -137,7 +175,7 @@ class LessonAdmin(
         return f"/learn/{lesson.section.course.slug}/{lesson.slug}/"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("section__course")
+        return super().get_queryset(request).select_related("section__course").with_caption_state()
 
     # A new video's duration and poster come from lessons.services.lesson_video_process_later, queued
     # after commit by DirectUploadAdminMixin.save_model (and save_formset, for the section page's rows).

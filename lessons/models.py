@@ -1,10 +1,11 @@
 import secrets
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, StringAgg, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +19,59 @@ class LessonQuerySet(models.QuerySet):
 
     def required(self):
         return self.filter(is_required=True)
+
+    def with_video(self):
+        return self.exclude(video="")
+
+    def needing_captions(self):
+        """Lessons that should have captions (WCAG 1.2.2): they have a video in a published course."""
+        return self.with_video().filter(section__course__status=Course.Status.PUBLISHED)
+
+    def with_caption_state(self):
+        """Annotate `has_captions` and `caption_labels` ("English, Español"): one subquery each,
+        so a list of lessons costs the same number of queries whatever its length."""
+        captions = LessonCaption.objects.filter(lesson=OuterRef("pk"))
+        labels = (
+            captions.order_by()
+            .values("lesson")
+            .annotate(labels=StringAgg("label", Value(", "), order_by="label"))
+            .values("labels")
+        )
+        return self.annotate(has_captions=Exists(captions), caption_labels=Subquery(labels))
+
+    def captions_missing(self):
+        return self.needing_captions().filter(~Exists(LessonCaption.objects.filter(lesson=OuterRef("pk"))))
+
+    def caption_coverage(self) -> "CaptionCoverage":
+        """How far these lessons' videos are captioned, in one query (lessons × their captions)."""
+        labels_by_lesson: dict[int, set[str]] = {}
+        for lesson_id, label in self.with_video().order_by().values_list("pk", "captions__label"):
+            labels_by_lesson.setdefault(lesson_id, set())
+            if label is not None:
+                labels_by_lesson[lesson_id].add(label)
+        label_sets = list(labels_by_lesson.values())
+        return CaptionCoverage(
+            video_lessons=len(label_sets),
+            captioned_lessons=sum(1 for labels in label_sets if labels),
+            languages=sorted(set.intersection(*label_sets)) if label_sets else [],
+        )
+
+
+@dataclass(frozen=True)
+class CaptionCoverage:
+    """The captions of a course's video lessons: `languages` are those every video lesson has."""
+
+    video_lessons: int
+    captioned_lessons: int
+    languages: list[str]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.video_lessons > 0 and self.captioned_lessons == self.video_lessons
+
+    @property
+    def is_partial(self) -> bool:
+        return 0 < self.captioned_lessons < self.video_lessons
 
 
 class VideoState(models.TextChoices):

@@ -1,6 +1,6 @@
 """Lessons reacts to its own writes for the caches of the apps below it (they do not know lessons).
 
-- Course pages and the catalog show lessons, materials and quizzes (courses/cache.py): their
+- Course pages and the catalog show lessons, materials, captions and quizzes (courses/cache.py): their
   writes bump the courses they belong to.
 - A student's cached pages show their progress and certificates (enrollments/student_cache.py):
   those writes bump the student's version.
@@ -13,7 +13,7 @@ from django.dispatch import receiver
 from courses.cache import cache_bump
 from courses.models import Section
 from enrollments.student_cache import student_cache_bump
-from lessons.models import Certificate, Lesson, LessonProgress, Material, Quiz
+from lessons.models import Certificate, Lesson, LessonCaption, LessonProgress, Material, Quiz
 
 
 @receiver(post_save, sender=Lesson, dispatch_uid="lessons.lesson_saved.course_cache")
@@ -27,6 +27,13 @@ def lesson_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Material, dispatch_uid="lessons.material_deleted.course_cache")
 def material_changed(sender, instance, **kwargs):
     # A lesson page lists its materials (lessons.views._lesson_fragments).
+    cache_bump(course_ids=list(Section.objects.filter(lessons=instance.lesson_id).values_list("course_id", flat=True)))
+
+
+@receiver(post_save, sender=LessonCaption, dispatch_uid="lessons.caption_saved.course_cache")
+@receiver(post_delete, sender=LessonCaption, dispatch_uid="lessons.caption_deleted.course_cache")
+def caption_changed(sender, instance, **kwargs):
+    # The course page says whether the course is fully captioned; lesson pages offer the tracks.
     cache_bump(course_ids=list(Section.objects.filter(lessons=instance.lesson_id).values_list("course_id", flat=True)))
 
 

@@ -1,8 +1,9 @@
 """Public pages that compose several apps and own no rules of their own.
 
 - The home page: the catalog's featured courses and the flight schedule.
-- The course page: the course's cached body (courses), with the Enroll box and recommendations
-  (enrollments) and the upcoming flight sessions (flights) beside it.
+- The course page: the course's cached body (courses, and how fully its lessons are captioned),
+  with the Enroll box and recommendations (enrollments) and the upcoming flight sessions (flights)
+  beside it.
 - The development-only server for public media (course covers) those pages show.
 """
 
@@ -26,6 +27,7 @@ from courses.models import Category, Course, course_page_prefetches, student_pre
 from courses.seo import absolute_url, course_json_ld
 from enrollments.models import Enrollment
 from flights.models import FlightSession
+from lessons.models import Lesson
 from reviews import services as review_services
 from reviews.models import Review
 
@@ -86,6 +88,8 @@ def course_detail(request, slug):
                     "sections": course.sections.all(),
                     "lesson_count": lesson_count,
                     "total_seconds": total_seconds,
+                    # "Fully captioned" in the course facts: one query, only when the body is rendered.
+                    "captions": Lesson.objects.filter(section__course=course).caption_coverage(),
                     "instructors": course.instructors.all(),
                     "prerequisites": course.prerequisites.all(),
                     # Everyone who took it (refunded and revoked enrollments do not count).

@@ -44,6 +44,12 @@ def renditions_enabled() -> bool:
     return bool(settings.VIDEO_RENDITION_HEIGHTS)
 
 
+def ffmpeg_tools() -> tuple[str, str] | None:
+    """(ffprobe, ffmpeg) as found on PATH, or None when either is missing."""
+    ffprobe, ffmpeg = shutil.which("ffprobe"), shutil.which("ffmpeg")
+    return (ffprobe, ffmpeg) if ffprobe and ffmpeg else None
+
+
 def renditions_folder(video_name: str) -> str:
     """Where a video's renditions live: `videos/abc.mp4` -> `hls/videos/abc`."""
     return f"{HLS_ROOT}/{video_name.rsplit('.', 1)[0]}"
@@ -187,10 +193,11 @@ def lesson_renditions_make(*, lesson_id: int) -> bool:
     lesson = Lesson.objects.filter(pk=lesson_id).first()
     if lesson is None or not lesson.video or not renditions_enabled():
         return False
-    ffprobe, ffmpeg = shutil.which("ffprobe"), shutil.which("ffmpeg")
-    if not ffprobe or not ffmpeg:
+    tools = ffmpeg_tools()
+    if tools is None:
         logger.warning("renditions skipped for lesson %s: ffprobe/ffmpeg not installed", lesson_id)
         return False
+    ffprobe, ffmpeg = tools
     video_name = lesson.video.name
     storage = private_storage()
     with tempfile.TemporaryDirectory(prefix="bds-hls-") as workdir:

@@ -76,6 +76,7 @@ def section_form_data(section: Section, **changes) -> dict:
 
 def lesson_form_data(lesson: Lesson, **changes) -> dict:
     materials = list(lesson.materials.order_by("order")) if lesson.pk else []
+    captions = list(lesson.captions.order_by("pk")) if lesson.pk else []
     data = {
         "section": str(lesson.section_id),
         "order": str(lesson.order),
@@ -90,6 +91,10 @@ def lesson_form_data(lesson: Lesson, **changes) -> dict:
     data |= _management(
         "materials",
         [{"id": str(m.pk), "lesson": str(lesson.pk), "order": str(m.order), "title": m.title} for m in materials],
+    )
+    data |= _management(
+        "captions",
+        [{"id": str(c.pk), "lesson": str(lesson.pk), "language": c.language, "label": c.label} for c in captions],
     )
     data.update(changes)
     return {key: value for key, value in data.items() if value != ""}

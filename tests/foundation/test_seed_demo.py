@@ -422,3 +422,55 @@ def test_without_activity_the_demo_has_no_made_up_students():
     call_command("seed_demo", stdout=io.StringIO())
     assert not Payment.objects.exists()
     assert not get_user_model().objects.filter(email__endswith="@students.bostondroneschool.test").exists()
+
+
+# -- issue 20: where ffmpeg exists, the demo exercises the HLS path ----------------------------------
+
+
+@pytest.mark.skipif(not (shutil.which("ffmpeg") and shutil.which("ffprobe")), reason="needs ffmpeg and ffprobe")
+def test_with_ffmpeg_the_demo_videos_get_hls_renditions(settings):
+    from core.storage import private_storage
+    from lessons.services import renditions
+
+    settings.VIDEO_RENDITION_HEIGHTS = [240]  # the smallest rung: the same code path, a quicker encode
+    seed()
+    videos = list(Lesson.objects.with_video().order_by("pk"))
+    assert len(videos) >= 2
+    # All but one already have renditions (as after an earlier run): only that one is encoded.
+    waiting, *done = videos
+    for lesson in done:
+        Lesson.objects.filter(pk=lesson.pk).update(hls_source=lesson.video.name)
+
+    output = seed("--renditions")
+
+    assert "HLS renditions made for 1 of 1 demo videos that had none." in output
+    waiting.refresh_from_db()
+    assert waiting.has_renditions
+    folder = renditions.renditions_folder(waiting.video.name)
+    with private_storage().open(f"{folder}/{renditions.MASTER_PLAYLIST}") as playlist:
+        master = playlist.read().decode()
+    assert "240p/index.m3u8" in master
+    assert private_storage().exists(f"{folder}/240p/seg_00000.ts")
+    # A second run finds nothing to do.
+    assert "HLS renditions made for 0 of 0" in seed("--renditions")
+
+
+def test_without_ffmpeg_on_path_the_demo_skips_renditions_in_one_line(monkeypatch, tmp_path):
+    seed()
+    monkeypatch.setenv("PATH", str(tmp_path))  # a PATH with no ffmpeg or ffprobe on it
+
+    output = seed("--renditions")
+
+    skipped = [line for line in output.splitlines() if "HLS" in line]
+    assert skipped == ["ffmpeg/ffprobe not found on PATH: demo videos play as MP4, without HLS renditions."]
+    assert not any(lesson.has_renditions for lesson in Lesson.objects.with_video())
+
+
+def test_renditions_are_only_made_when_asked(monkeypatch):
+    from lessons.services import renditions
+
+    calls = []
+    monkeypatch.setattr(renditions, "lesson_renditions_make", lambda **kwargs: calls.append(kwargs) or True)
+    output = seed()
+    assert "HLS" not in output
+    assert calls == []

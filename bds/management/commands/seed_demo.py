@@ -10,7 +10,8 @@ written when it is missing or differs from the data, so a second run changes not
 no duplicates. Files (material PDFs, covers, preview videos) are generated only for rows that
 have none yet, and are saved through the models' FileFields, so they land in the private storage
 (media/private locally, S3 in production). `--if-empty` leaves any database with a course alone;
-`make run` calls it that way.
+`make run` calls it that way, with `--renditions` to make the demo videos' HLS renditions too
+where ffmpeg is installed.
 
 The logins printed at the end use fixed passwords that exist only for the demo: they are set
 when the account is created and never touched again, so a changed password survives a re-run.
@@ -36,6 +37,7 @@ from bds.demo.practice_exam import question_bank_seed
 from courses.models import Category, Course, Instructor, Section
 from flights.models import FlightSession, Waiver
 from lessons.models import ExamQuestion, Lesson, LessonCaption, Material
+from lessons.services import renditions
 from policies.models import PolicyKind, PolicyVersion
 
 
@@ -49,6 +51,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Also make up a few weeks of students, payments, progress, exam attempts and bookings "
             "(bds/demo/activity.py), so staff's dashboard and insights show numbers.",
+        )
+        parser.add_argument(
+            "--renditions",
+            action="store_true",
+            help="Also make the demo videos' HLS renditions in-process, as the worker does after an upload "
+            "(skipped, with one line, when ffmpeg/ffprobe are not on PATH). `make run` passes it.",
         )
 
     def handle(self, *args, **options):
@@ -80,6 +88,8 @@ class Command(BaseCommand):
             bank = question_bank_seed(school.questions)
             self.created += bank["created"] + bank["exams_created"]
         self._attach_preview_videos()
+        if options["renditions"]:
+            self._make_renditions()
         if options["activity"]:
             with transaction.atomic():
                 self.created += demo_activity_seed(course_slugs=[course["slug"] for course in school.courses])
@@ -275,6 +285,21 @@ class Command(BaseCommand):
             lesson.video.save(f"{lesson.slug}.mp4", ContentFile(clip.video_path.read_bytes()), save=False)
             lesson.save(update_fields=["video"])
             self.updated += 1
+
+    def _make_renditions(self) -> None:
+        """HLS renditions of the demo videos through lessons.services.renditions, the worker's own
+        service, so `make run` streams adaptively like production; videos that have them are skipped."""
+        if not renditions.renditions_enabled():
+            self.stdout.write("HLS renditions are off (VIDEO_RENDITION_HEIGHTS is empty): demo videos play as MP4.")
+            return
+        if renditions.ffmpeg_tools() is None:
+            self.stdout.write("ffmpeg/ffprobe not found on PATH: demo videos play as MP4, without HLS renditions.")
+            return
+        demo_slugs = [course["slug"] for course in self.school.courses]
+        lessons = Lesson.objects.with_video().filter(section__course__slug__in=demo_slugs).order_by("pk")
+        waiting = [lesson.pk for lesson in lessons if not lesson.has_renditions]
+        made = sum(renditions.lesson_renditions_make(lesson_id=lesson_id) for lesson_id in waiting)
+        self.stdout.write(f"HLS renditions made for {made} of {len(waiting)} demo videos that had none.")
 
     # -- hooks and output ------------------------------------------------------------------------
 
