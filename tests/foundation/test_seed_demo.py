@@ -246,6 +246,7 @@ def test_preview_lessons_play_a_shipped_clip_with_its_real_duration_without_ffmp
         with lesson.video.open("rb") as handle:
             clip = clips[handle.read()]
         assert lesson.duration_seconds == clip.seconds
+        assert lesson.video_state == "ready"  # admin shows them ready, not "Not processed yet"
     assert not Lesson.objects.filter(is_preview=False).exclude(video="").exists()
 
     seed()  # a second run keeps the clip's duration, not the minutes of the notes

@@ -36,7 +36,7 @@ from bds.demo.loader import DATA_DIR, DemoDataError, demo_school_load
 from bds.demo.practice_exam import question_bank_seed
 from courses.models import Category, Course, Instructor, Section
 from flights.models import FlightSession, Waiver
-from lessons.models import ExamQuestion, Lesson, LessonCaption, Material
+from lessons.models import ExamQuestion, Lesson, LessonCaption, Material, VideoState
 from lessons.services import renditions
 from policies.models import PolicyKind, PolicyVersion
 
@@ -280,11 +280,14 @@ class Command(BaseCommand):
             if created or not caption.file.storage.exists(caption.file.name):
                 caption.file.save(f"{lesson.slug}.en.vtt", ContentFile(clip.captions_path.read_bytes()), save=True)
                 self.created += created
-            if lesson.video and lesson.video.storage.exists(lesson.video.name):
-                continue
-            lesson.video.save(f"{lesson.slug}.mp4", ContentFile(clip.video_path.read_bytes()), save=False)
-            lesson.save(update_fields=["video"])
-            self.updated += 1
+            if not (lesson.video and lesson.video.storage.exists(lesson.video.name)):
+                lesson.video.save(f"{lesson.slug}.mp4", ContentFile(clip.video_path.read_bytes()), save=False)
+                lesson.save(update_fields=["video"])
+                self.updated += 1
+            if lesson.video_state != VideoState.READY:
+                # The clips ship encoded for the web with their real durations: nothing left to process,
+                # so admin shows them ready instead of "Not processed yet" with a Process button.
+                lesson.video_state_set(VideoState.READY)
 
     def _make_renditions(self) -> None:
         """HLS renditions of the demo videos through lessons.services.renditions, the worker's own
