@@ -143,28 +143,40 @@ def exam_attempt_items(attempt: ExamAttempt):
     )
 
 
-def exam_answers_save(*, attempt: ExamAttempt, answers: dict[int, int], now=None) -> bool:
-    """Record answers (attempt item id → choice id) while time remains. Returns False, and accepts
-    nothing, once the deadline has passed or the attempt was submitted: the clock is the server's."""
+def exam_answers_save(
+    *, attempt: ExamAttempt, answers: dict[int, int], flags: dict[int, bool] | None = None, now=None
+) -> bool:
+    """Record answers (attempt item id → choice id) and review flags (item id → flagged) while time
+    remains. Items of other attempts and choices of other questions are ignored. Returns False, and
+    accepts nothing, once the deadline has passed or the attempt was submitted: the clock is the
+    server's."""
     now = now or timezone.now()
+    flags = flags or {}
     with transaction.atomic():
         attempt = ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.is_submitted or attempt.is_past_deadline(now):
             return False
-        items = {item.pk: item for item in attempt.items.select_related("question")}
+        items = {item.pk: item for item in attempt.items.all()}
         valid = set(
             ExamChoice.objects.filter(question__in=[item.question_id for item in items.values()]).values_list(
                 "pk", "question_id"
             )
         )
-        changed = []
+        answered, flag_changed = [], []
         for item_id, choice_id in answers.items():
             item = items.get(item_id)
             if item is None or (choice_id, item.question_id) not in valid or item.chosen_id == choice_id:
                 continue
             item.chosen_id, item.answered_at = choice_id, now
-            changed.append(item)
-        ExamAttemptQuestion.objects.bulk_update(changed, ["chosen", "answered_at"])
+            answered.append(item)
+        for item_id, flagged in flags.items():
+            item = items.get(item_id)
+            if item is None or item.flagged == flagged:
+                continue
+            item.flagged = flagged
+            flag_changed.append(item)
+        ExamAttemptQuestion.objects.bulk_update(answered, ["chosen", "answered_at"])
+        ExamAttemptQuestion.objects.bulk_update(flag_changed, ["flagged"])
     return True
 
 
