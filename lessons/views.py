@@ -342,6 +342,7 @@ def exam_overview(request, course_slug):
             "exam": exam,
             "attempts": attempts.submitted()[:20],
             "open_attempt": attempts.open().first(),
+            "readiness": services.exam_readiness(user=request.user, exam=exam),
             "ready_to_book": services.exam_ready_to_book(user=request.user, exam=exam),
         },
     )
@@ -434,7 +435,8 @@ def exam_result(request, course_slug, attempt_id):
             "exam": exam,
             "attempt": attempt,
             "areas": areas,
-            "items": services.exam_attempt_items(attempt),
+            "review": services.exam_attempt_review(attempt),
+            "readiness": services.exam_readiness(user=request.user, exam=exam),
             "ready_to_book": services.exam_ready_to_book(user=request.user, exam=exam),
         },
     )

@@ -44,7 +44,11 @@
   pager.hidden = false;
   form.classList.add("exam-paged");
   var wideScreen = window.matchMedia("(min-width: 960px)");
+  // The navigator is open beside the question on a wide screen, folded above it on a phone.
   navDetails.open = wideScreen.matches;
+  wideScreen.addEventListener("change", function () {
+    navDetails.open = wideScreen.matches;
+  });
 
   function itemId(section) {
     return section.getAttribute("data-item");
