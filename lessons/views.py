@@ -425,8 +425,9 @@ def exam_result(request, course_slug, attempt_id):
     attempt = _attempt(request, exam, attempt_id)
     if not attempt.is_submitted:
         return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
-    labels = dict(KnowledgeArea.choices)
-    areas = [{"label": labels.get(area, area), **result} for area, result in attempt.results_by_area.items()]
+    # In the FAA's order: the stored JSON comes back in PostgreSQL's key order (shortest first).
+    results = attempt.results_by_area
+    areas = [{"area": area, "label": label, **results[area]} for area, label in KnowledgeArea.choices if area in results]
     return render(
         request,
         "lessons/exam_result.html",

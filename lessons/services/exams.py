@@ -337,7 +337,8 @@ def exam_readiness(*, user, exam: PracticeExam, window: int = READINESS_WINDOW) 
         return None
     correct = sum(right for right, _, _ in recent)
     asked = sum(count for _, count, _ in recent)
-    average = round(100 * correct / asked)
+    # Rounded down, as the attempt's own score is: 69.9% never shows as the 70% pass mark.
+    average = 100 * correct // asked
     by_area: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for _, _, results in recent:
         for area, result in results.items():
@@ -362,5 +363,5 @@ def exam_readiness(*, user, exam: PracticeExam, window: int = READINESS_WINDOW) 
         attempts=len(recent),
         average_percent=average,
         weakest_area=labels.get(weakest, weakest) if weakest else None,
-        weakest_percent=round(100 * by_area[weakest][0] / by_area[weakest][1]) if weakest else None,
+        weakest_percent=100 * by_area[weakest][0] // by_area[weakest][1] if weakest else None,
     )

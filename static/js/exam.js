@@ -17,6 +17,7 @@
   var deadlineEl = document.getElementById("exam-deadline");
   var countdown = document.getElementById("exam-countdown");
   var status = document.getElementById("exam-status");
+  var announcer = document.getElementById("exam-announce");
   var answeredCount = document.getElementById("exam-answered-count");
   var pager = document.getElementById("exam-pager");
   var review = document.getElementById("review");
@@ -31,12 +32,28 @@
   var announced = {};
   var current = 1;
 
-  function say(text) {
-    // Cleared first so the same words ("Answer saved.") are announced again.
-    status.textContent = "";
+  function speak(region, text) {
+    // Cleared first so the same words are announced again.
+    region.textContent = "";
     window.setTimeout(function () {
-      status.textContent = text;
+      region.textContent = text;
     }, 50);
+  }
+
+  // The save state, shown under the clock. Screen readers hear only trouble (see warn): a
+  // "saved" after every click would talk over the question being read.
+  function say(text) {
+    status.textContent = text;
+  }
+
+  function warn(text) {
+    say(text);
+    announce(text);
+  }
+
+  // Where the student is and how much time is left: screen readers only.
+  function announce(text) {
+    speak(announcer, text);
   }
 
   // -- one question per screen ----------------------------------------------------------------
@@ -92,7 +109,7 @@
     if (moveFocus) {
       var heading = reviewing ? document.getElementById("review-heading") : questions[current - 1].querySelector("h2");
       heading.focus();
-      say(reviewing ? reviewCounts.textContent : "Question " + current + " of " + total);
+      announce(reviewing ? "Review. " + reviewCounts.textContent : "Question " + current + " of " + total);
       if (!wideScreen.matches) {
         navDetails.open = false;
       }
@@ -203,12 +220,12 @@
     [600, 60].forEach(function (mark) {
       if (left <= mark && !announced[mark] && left > 0) {
         announced[mark] = true;
-        say(mark / 60 + (mark === 60 ? " minute" : " minutes") + " left.");
+        announce(mark / 60 + (mark === 60 ? " minute" : " minutes") + " left.");
       }
     });
     if (left === 0) {
       window.clearInterval(timer);
-      say("Time is up: your saved answers are being graded.");
+      warn("Time is up: your saved answers are being graded.");
       var submit = document.createElement("input");
       submit.type = "hidden";
       submit.name = "submit";
@@ -250,7 +267,7 @@
 
   function keepPending() {
     try {
-      if (Object.keys(pending.answers).length || Object.keys(pending.flags).length) {
+      if (hasPending()) {
         window.localStorage.setItem(pendingKey, JSON.stringify(pending));
       } else {
         window.localStorage.removeItem(pendingKey);
@@ -260,8 +277,12 @@
     }
   }
 
+  function hasPending() {
+    return Object.keys(pending.answers).length > 0 || Object.keys(pending.flags).length > 0;
+  }
+
   function flush() {
-    if (sending || (!Object.keys(pending.answers).length && !Object.keys(pending.flags).length)) {
+    if (sending || !hasPending()) {
       return;
     }
     sending = true;
@@ -287,7 +308,7 @@
             // Refused as malformed (a stale or edited copy in storage): sending it again cannot help.
             pending = { answers: {}, flags: {} };
             keepPending();
-            say("That change could not be saved. Please choose again.");
+            warn("That change could not be saved. Please choose again.");
             return;
           }
           if (!response.ok) {
@@ -302,17 +323,17 @@
             });
           });
           keepPending();
-          say("Saved.");
+          say(hasPending() ? "Saving…" : "All changes saved.");
         });
       })
       .catch(function () {
-        say("Not saved yet: no connection. Your choice is kept and will be sent again.");
+        warn("Not saved yet: no connection. Your choice is kept and will be sent again.");
         window.clearTimeout(retry);
         retry = window.setTimeout(flush, 5000);
       })
       .then(function () {
         sending = false;
-        if (Object.keys(pending.answers).length || Object.keys(pending.flags).length) {
+        if (hasPending()) {
           window.clearTimeout(retry);
           retry = window.setTimeout(flush, 1000);
         }
@@ -334,6 +355,7 @@
     }
     keepPending();
     refreshNav(section);
+    say("Saving…");
     flush();
   });
 

@@ -10,7 +10,7 @@ from django.utils.html import escape
 
 from bds.demo.practice_exam import question_bank_seed
 from lessons import services
-from lessons.models import ExamAttempt, PracticeExam
+from lessons.models import ExamAttempt, KnowledgeArea, PracticeExam
 from lessons.services import Readiness
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_readiness_needs_three_good_attempts_to_say_likely_ready(enrolled, exam)
     three = services.exam_readiness(user=enrolled, exam=exam)
     assert three.verdict == Readiness.READY
     assert three.attempts == 3
-    assert three.average_percent == round(100 * (90 + 5) / 110)
+    assert three.average_percent == 100 * (90 + 5) // 110
 
 
 def test_readiness_reads_only_the_last_five_attempts(enrolled, exam):
@@ -148,6 +148,9 @@ def test_result_page_lists_missed_questions_and_readiness(student_client, enroll
     assert '<details class="exam-right">\n        <summary>1 answered right</summary>' in html
     assert 'Readiness for the FAA test: <span class="readiness-verdict">Not yet</span>' in html
     assert "Study next: <strong>" in html
+    # The area table in the FAA's order (not the database's JSON key order), each linking to its questions.
+    positions = [html.index(f'<th scope="row"><a href="#missed-{area}">') for area in KnowledgeArea.values]
+    assert positions == sorted(positions)
 
 
 def test_overview_shows_the_readiness_estimate(student_client, enrolled, course, exam):
