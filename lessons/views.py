@@ -427,7 +427,9 @@ def exam_result(request, course_slug, attempt_id):
         return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
     # In the FAA's order: the stored JSON comes back in PostgreSQL's key order (shortest first).
     results = attempt.results_by_area
-    areas = [{"area": area, "label": label, **results[area]} for area, label in KnowledgeArea.choices if area in results]
+    areas = [
+        {"area": area, "label": label, **results[area]} for area, label in KnowledgeArea.choices if area in results
+    ]
     return render(
         request,
         "lessons/exam_result.html",
