@@ -31,7 +31,7 @@ def load_error(data) -> str:
 
 def test_the_shipped_data_loads():
     school = demo_school_load()
-    assert len(school.courses) == 9 and len(school.questions) == 121
+    assert len(school.courses) == 9 and len(school.questions) == 164
     assert school.flight_sessions["fpv-flight-fundamentals"][0]["starts"] == time(10)
     assert all(lesson["slug"] for course in school.courses for s in course["sections"] for lesson in s["lessons"])
 

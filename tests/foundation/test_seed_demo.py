@@ -300,10 +300,10 @@ def test_the_data_files_make_the_same_school_as_the_python_they_replaced():
         "User": 5,
         "prerequisites": 4,
         "course instructors": Course.instructors.through.objects.count(),
-        "ExamQuestion": 121,
+        "ExamQuestion": 164,
     }
     assert Waiver.objects.filter(version=1).count() == 4
-    assert ExamChoice.objects.count() == 3 * 121 and ExamChoice.objects.filter(is_correct=True).count() == 121
+    assert ExamChoice.objects.count() == 3 * 164 and ExamChoice.objects.filter(is_correct=True).count() == 164
     assert PracticeExam.objects.get().course.slug == "part-107-remote-pilot-exam-prep"
     course = Course.objects.get(slug="part-107-remote-pilot-exam-prep")
     assert (course.price, course.estimated_hours, course.level, course.format) == (149, 18, "beginner", "online")

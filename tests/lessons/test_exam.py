@@ -81,6 +81,24 @@ def test_the_seeded_bank_gives_a_full_sixty_question_exam_as_the_faa_test_has(ex
     assert len(services.exam_questions_draw(count=60)) == 60
 
 
+# The FAA Remote Pilot (UAG) knowledge test's share of questions per area, in percent.
+FAA_AREA_RANGES = {
+    "regulations": (15, 25),
+    "airspace": (15, 25),
+    "weather": (11, 16),
+    "loading_and_performance": (7, 11),
+    "operations": (35, 45),
+}
+
+
+def test_the_bank_holds_150_questions_spread_like_the_faa_test():
+    assert len(QUESTIONS) >= 150
+    counts = Counter(question["area"] for question in QUESTIONS)
+    shares = {area: 100 * counts[area] / len(QUESTIONS) for area in FAA_AREA_RANGES}
+    assert all(low <= shares[area] <= high for area, (low, high) in FAA_AREA_RANGES.items()), shares
+    assert len({question["question"] for question in QUESTIONS}) == len(QUESTIONS)  # no question twice
+
+
 def test_sixty_questions_drawn_by_the_faa_area_weights(exam):
     ExamQuestion.objects.all().delete()
     for area, size in {"regulations": 40, "airspace": 40, "weather": 20, "loading_and_performance": 20}.items():
