@@ -130,6 +130,38 @@ def test_an_exam_taken_across_a_reload(demo, axe_violations, screenshot):
     screenshot(page, "exam-result")
     assert axe_violations(page) == []
 
+    # The overview lists the attempt, its time with the zone, and the readiness estimate.
+    page.get_by_role("link", name="Back to the practice exam").click()
+    expect(page.locator(".readiness")).to_contain_text("Study next:")
+    expect(page.locator("table")).to_contain_text(re.compile(r"\d{1,2}:\d\d [AP]M E[SD]T"))
+    screenshot(page, "exam-overview")
+    assert axe_violations(page) == []
+
+
+def test_the_exam_works_without_javascript(demo, new_context):
+    from lessons import services
+    from lessons.models import PracticeExam
+
+    exam = PracticeExam.objects.select_related("course").first()
+    student = enrolled_student(exam.course)
+    attempt = services.exam_attempt_start(user=student, exam=exam)
+    page = new_context(java_script_enabled=False).new_page()
+    log_in(page, *STUDENT)
+    page.goto(f"/learn/{exam.course.slug}/exam/{attempt.pk}/")
+
+    # Every question on the page, and the Save / Submit buttons the script would hide.
+    expect(page.locator(".exam-question")).to_have_count(attempt.question_count)
+    expect(page.locator(f"#q-{attempt.question_count}")).to_be_visible()
+    expect(page.locator("#review")).to_be_hidden()
+    page.locator("#q-2 .exam-choice").first.click()
+    page.locator("#q-3").get_by_label("Flag for review").check()
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.get_by_text("Answers saved.")).to_be_visible()
+    expect(page.locator("#q-2 input[type=radio]").first).to_be_checked()
+    expect(page.locator("#q-3").get_by_label("Flag for review")).to_be_checked()
+    page.get_by_role("button", name="Submit for grading").click()
+    expect(page).to_have_url(re.compile(rf"/exam/{attempt.pk}/result/"))
+
 
 def test_a_lesson_quiz_with_the_exam_rows(demo, axe_violations, screenshot):
     from lessons.models import Quiz
