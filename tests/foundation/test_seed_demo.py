@@ -348,6 +348,32 @@ def test_the_practice_exam_bank_comes_from_the_data_file():
     assert f"{len(demo_school_load().questions)} practice exam questions" in output
 
 
+def test_lesson_and_section_quizzes_are_seeded_and_shown_on_their_lesson_and_outline(client):
+    seed()
+    lesson_quiz = Quiz.objects.get(title="Operating rules check")
+    section_quiz = Quiz.objects.get(title="Airspace and charts section quiz")
+    assert lesson_quiz.lesson.slug == "part-107-operating-rules"
+    assert section_quiz.section.title == "Airspace and charts"
+    for quiz in Quiz.objects.all():
+        assert 3 <= quiz.questions.count() <= 5
+        for question in quiz.questions.all():
+            assert question.explanation
+            assert question.choices.count() == 3 and question.choices.filter(is_correct=True).count() == 1
+    # The file names A every time; the stored key is rotated so the answer is not always the first.
+    assert set(QuizChoice.objects.filter(is_correct=True).values_list("order", flat=True)) == {1, 2, 3}
+
+    student = get_user_model().objects.get(email=demo_school_load().student["email"])
+    course = lesson_quiz.course
+    Enrollment.objects.get_or_create(user=student, course=course, defaults={"status": Enrollment.Status.ACTIVE})
+    client.force_login(student)
+    quiz_url = reverse("lessons:quiz", args=[course.slug, lesson_quiz.pk])
+    lesson_page = client.get(reverse("lessons:lesson", args=[course.slug, lesson_quiz.lesson.slug]))
+    assert quiz_url in lesson_page.content.decode()
+    outline = client.get(reverse("lessons:outline", args=[course.slug])).content.decode()
+    assert reverse("lessons:quiz", args=[course.slug, section_quiz.pk]) in outline
+    assert client.get(quiz_url).status_code == 200
+
+
 def test_printed_notes_say_admin_needs_an_authenticator():
     output = seed()
     assert "authenticator app (TOTP)" in output and "recovery codes" in output
@@ -427,29 +453,3 @@ def test_without_activity_the_demo_has_no_made_up_students():
     call_command("seed_demo", stdout=io.StringIO())
     assert not Payment.objects.exists()
     assert not get_user_model().objects.filter(email__endswith="@students.bostondroneschool.test").exists()
-
-
-def test_lesson_and_section_quizzes_are_seeded_and_shown_on_their_lesson_and_outline(client):
-    seed()
-    lesson_quiz = Quiz.objects.get(title="Operating rules check")
-    section_quiz = Quiz.objects.get(title="Airspace and charts section quiz")
-    assert lesson_quiz.lesson.slug == "part-107-operating-rules"
-    assert section_quiz.section.title == "Airspace and charts"
-    for quiz in Quiz.objects.all():
-        assert 3 <= quiz.questions.count() <= 5
-        for question in quiz.questions.all():
-            assert question.explanation
-            assert question.choices.count() == 3 and question.choices.filter(is_correct=True).count() == 1
-    # The file names A every time; the stored key is rotated so the answer is not always the first.
-    assert set(QuizChoice.objects.filter(is_correct=True).values_list("order", flat=True)) == {1, 2, 3}
-
-    student = get_user_model().objects.get(email=demo_school_load().student["email"])
-    course = lesson_quiz.course
-    Enrollment.objects.get_or_create(user=student, course=course, defaults={"status": Enrollment.Status.ACTIVE})
-    client.force_login(student)
-    quiz_url = reverse("lessons:quiz", args=[course.slug, lesson_quiz.pk])
-    lesson_page = client.get(reverse("lessons:lesson", args=[course.slug, lesson_quiz.lesson.slug]))
-    assert quiz_url in lesson_page.content.decode()
-    outline = client.get(reverse("lessons:outline", args=[course.slug])).content.decode()
-    assert reverse("lessons:quiz", args=[course.slug, section_quiz.pk]) in outline
-    assert client.get(quiz_url).status_code == 200

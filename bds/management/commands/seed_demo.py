@@ -32,10 +32,11 @@ from accounts.groups import INSTRUCTORS, group_permissions_sync
 from bds.demo.activity import demo_activity_seed
 from bds.demo.files import DEMO_CLIPS, DemoClip, cover_png, material_pdf
 from bds.demo.loader import DATA_DIR, DemoDataError, demo_school_load
-from bds.demo.practice_exam import choices_rotated, question_bank_seed
+from bds.demo.practice_exam import question_bank_seed
+from bds.demo.quizzes import demo_quizzes_seed
 from courses.models import Category, Course, Instructor, Section
 from flights.models import FlightSession, Waiver
-from lessons.models import ExamQuestion, Lesson, LessonCaption, Material, Quiz, QuizChoice, QuizQuestion
+from lessons.models import ExamQuestion, Lesson, LessonCaption, Material
 from policies.models import PolicyKind, PolicyVersion
 
 
@@ -77,8 +78,9 @@ class Command(BaseCommand):
                 self._flight_sessions(courses[slug], sessions, instructors)
                 self._waiver(courses[slug])
             self._policies()
-            for data in school.quizzes:
-                self._quiz(data, courses[data["course"]])
+            quizzes = demo_quizzes_seed(school.quizzes, courses)
+            self.created += quizzes["created"]
+            self.updated += quizzes["updated"]
             bank = question_bank_seed(school.questions)
             self.created += bank["created"] + bank["exams_created"]
         self._attach_preview_videos()
@@ -206,29 +208,6 @@ class Command(BaseCommand):
                     self._material(lesson, material_order, key)
         return course
 
-    def _quiz(self, data: dict, course: Course) -> None:
-        if "lesson" in data:
-            home = {"lesson": Lesson.objects.get(slug=data["lesson"], section__course=course), "section": None}
-        else:
-            home = {"lesson": None, "section": Section.objects.get(course=course, order=data["section"])}
-        quiz = self._upsert(Quiz, {**home, "title": data["title"]}, {})
-        for order, question_data in enumerate(data["questions"], start=1):
-            question = self._upsert(
-                QuizQuestion,
-                {"quiz": quiz, "order": order},
-                {"text": question_data["question"], "explanation": question_data["explanation"]},
-            )
-            # The file may always name A: the choices are rotated, as in the exam bank, so the key varies.
-            labelled, correct = choices_rotated(question_data["choices"], question_data["correct"], order % 3)
-            # Clear the old key first: the database allows only one correct choice per question.
-            question.choices.exclude(order=" ABC".index(correct)).update(is_correct=False)
-            for label, text in labelled:
-                self._upsert(
-                    QuizChoice,
-                    {"question": question, "order": " ABC".index(label)},
-                    {"text": text, "is_correct": label == correct},
-                )
-
     def _material(self, lesson: Lesson, order: int, key: str) -> None:
         spec = self.school.materials[key]
         material = self._upsert(Material, {"lesson": lesson, "order": order}, {"title": spec["title"]})
@@ -309,7 +288,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo school ready: {published} published courses, {Lesson.objects.count()} lessons, "
                 f"{FlightSession.objects.upcoming().count()} upcoming flight sessions, "
-                f"{Quiz.objects.count()} quizzes, "
+                f"{len(self.school.quizzes)} quizzes, "
                 f"{ExamQuestion.objects.filter(is_active=True).count()} practice exam questions "
                 f"({self.created} rows created, {self.updated} updated)."
             )
