@@ -192,12 +192,13 @@
     }
     event.preventDefault();
     var unanswered = buildReview();
+    var flagged = form.querySelectorAll("[data-flag]:checked").length;
     confirmText.textContent =
-      unanswered === 0
-        ? "All " + total + " questions are answered. You cannot change your answers after submitting."
-        : plural(unanswered, "question") +
-          (unanswered === 1 ? " is" : " are") +
-          " not answered and will be marked wrong. You cannot change your answers after submitting.";
+      (unanswered === 0
+        ? "All " + total + " questions are answered. "
+        : plural(unanswered, "question") + (unanswered === 1 ? " is" : " are") + " not answered and will be marked wrong. ") +
+      (flagged ? plural(flagged, "question") + (flagged === 1 ? " is" : " are") + " still flagged for review. " : "") +
+      "You cannot change your answers after submitting.";
     confirmDialog.showModal();
   });
 

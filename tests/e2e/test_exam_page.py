@@ -115,7 +115,10 @@ def test_an_exam_taken_across_a_reload(demo, axe_violations, screenshot):
 
     page.get_by_role("button", name="Submit for grading").first.click()
     dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text(f"{total - 3} questions are not answered")
+    expect(dialog).to_contain_text(f"{total - 3} questions are not answered and will be marked wrong.")
+    expect(dialog).to_contain_text("2 questions are still flagged for review.")
+    expect(dialog.get_by_role("button", name="Keep working")).to_be_focused()
+    screenshot(page, "exam-confirm")
     dialog.get_by_role("button", name="Keep working").click()
     expect(dialog).to_be_hidden()
     page.get_by_role("button", name="Submit for grading").first.click()
