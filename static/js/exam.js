@@ -58,6 +58,7 @@
 
   // -- one question per screen ----------------------------------------------------------------
   document.getElementById("exam-form-actions").hidden = true;
+  document.getElementById("exam-timebar").hidden = false;
   pager.hidden = false;
   form.classList.add("exam-paged");
   var wideScreen = window.matchMedia("(min-width: 960px)");
@@ -215,8 +216,7 @@
     var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     var hours = Math.floor(left / 3600);
     var minutes = Math.floor((left % 3600) / 60);
-    countdown.textContent = "Time left: " + hours + ":" + pad(minutes) + ":" + pad(left % 60) + ".";
-    countdown.hidden = false;
+    countdown.textContent = "Time left: " + hours + ":" + pad(minutes) + ":" + pad(left % 60);
     countdown.classList.toggle("exam-countdown-low", left <= 600);
     [600, 60].forEach(function (mark) {
       if (left <= mark && !announced[mark] && left > 0) {
