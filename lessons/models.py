@@ -453,6 +453,9 @@ class ExamAttemptQuestion(models.Model):
     order = models.PositiveSmallIntegerField()
     chosen = models.ForeignKey(ExamChoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
+    # "Flag for review", as on the FAA's test: kept with the attempt so it survives a reload or a
+    # change of device, and listed on the review screen before submitting.
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["attempt", "order"]

@@ -32,7 +32,7 @@ from core.storage import STORAGE_ERRORS, private_media_token_read, private_stora
 from courses.cache import course_cache_version
 from courses.models import Course, student_preview_requested
 from lessons import services
-from lessons.forms import LessonProgressForm
+from lessons.forms import ExamAutosaveError, LessonProgressForm, exam_autosave_parse
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 from lessons.services import renditions
 from lessons.webvtt import WebVTTError, webvtt_cues
@@ -342,6 +342,7 @@ def exam_overview(request, course_slug):
             "exam": exam,
             "attempts": attempts.submitted()[:20],
             "open_attempt": attempts.open().first(),
+            "readiness": services.exam_readiness(user=request.user, exam=exam),
             "ready_to_book": services.exam_ready_to_book(user=request.user, exam=exam),
         },
     )
@@ -374,22 +375,24 @@ def exam_take(request, course_slug, attempt_id):
     if attempt.is_submitted:
         if autosave:
             return JsonResponse({"result_url": result_url}, status=409)
-        if request.method == "POST":
+        # A second "Submit" (a double click, the back button) just shows the result; only an
+        # attempt the clock closed gets the time-up note.
+        if request.method == "POST" and attempt.submitted_at >= attempt.deadline:
             messages.warning(request, "Time was up: the exam was graded on the answers saved before the deadline.")
         return redirect(result_url)
+    if request.method == "POST" and autosave:
+        return _exam_autosave(request, attempt, result_url)
     if request.method == "POST":
+        # The form without JavaScript: every question on one page, its radios and flag boxes.
         answers = _answers_from(request.POST, prefix="item-")
+        flags = {pk: f"flag-{pk}" in request.POST for pk in attempt.items.values_list("pk", flat=True)}
         if "submit" in request.POST:
             services.exam_attempt_submit(attempt=attempt, answers=answers)
             return redirect(result_url)
-        if not services.exam_answers_save(attempt=attempt, answers=answers):
+        if not services.exam_answers_save(attempt=attempt, answers=answers, flags=flags):
             services.exam_attempt_submit(attempt=attempt)
-            if autosave:
-                return JsonResponse({"result_url": result_url}, status=409)
             messages.warning(request, "Time was up: the exam was graded on the answers saved before the deadline.")
             return redirect(result_url)
-        if autosave:
-            return JsonResponse({"saved": len(answers)})
         messages.success(request, "Answers saved.")
         return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
     items = services.exam_attempt_items(attempt)
@@ -401,6 +404,18 @@ def exam_take(request, course_slug, attempt_id):
     )
 
 
+def _exam_autosave(request, attempt: ExamAttempt, result_url: str) -> JsonResponse:
+    """The page script's save of what changed (an answer chosen, a flag set): JSON in, JSON out."""
+    try:
+        answers, flags = exam_autosave_parse(request.body)
+    except ExamAutosaveError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    if not services.exam_answers_save(attempt=attempt, answers=answers, flags=flags):
+        services.exam_attempt_submit(attempt=attempt)
+        return JsonResponse({"result_url": result_url}, status=409)
+    return JsonResponse({"saved": len(answers) + len(flags)})
+
+
 @staff_view_with_mfa
 @require_GET
 def exam_result(request, course_slug, attempt_id):
@@ -410,8 +425,11 @@ def exam_result(request, course_slug, attempt_id):
     attempt = _attempt(request, exam, attempt_id)
     if not attempt.is_submitted:
         return redirect("lessons:exam_take", course_slug=course.slug, attempt_id=attempt.pk)
-    labels = dict(KnowledgeArea.choices)
-    areas = [{"label": labels.get(area, area), **result} for area, result in attempt.results_by_area.items()]
+    # In the FAA's order: the stored JSON comes back in PostgreSQL's key order (shortest first).
+    results = attempt.results_by_area
+    areas = [
+        {"area": area, "label": label, **results[area]} for area, label in KnowledgeArea.choices if area in results
+    ]
     return render(
         request,
         "lessons/exam_result.html",
@@ -420,7 +438,8 @@ def exam_result(request, course_slug, attempt_id):
             "exam": exam,
             "attempt": attempt,
             "areas": areas,
-            "items": services.exam_attempt_items(attempt),
+            "review": services.exam_attempt_review(attempt),
+            "readiness": services.exam_readiness(user=request.user, exam=exam),
             "ready_to_book": services.exam_ready_to_book(user=request.user, exam=exam),
         },
     )

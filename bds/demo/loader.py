@@ -40,6 +40,7 @@ class DemoSchool:
     waiver: str
     flight_sessions: dict[str, list[dict]]  # by course slug; "starts" is a datetime.time
     questions: list[dict]
+    quizzes: list[dict]  # each with a "course" slug and a "lesson" slug or a 1-based "section"
 
 
 # A schema maps each key to its type, a nested schema (dict) or a list of one (one-item list).
@@ -115,6 +116,17 @@ SCHEMAS: dict[str, dict] = {
             {"key": TEXT, "area": TEXT, "question": TEXT, "choices": [TEXT], "correct": TEXT, "explanation": TEXT}
         ]
     },
+    "quizzes.yaml": {
+        "quizzes": [
+            {
+                "title": TEXT,
+                "course": TEXT,
+                "lesson?": TEXT,
+                "section?": int,
+                "questions": [{"question": TEXT, "choices": [TEXT], "correct": TEXT, "explanation": TEXT}],
+            }
+        ]
+    },
 }
 
 
@@ -129,6 +141,7 @@ def demo_school_load(data_dir: Path = DATA_DIR) -> DemoSchool:
     flights = files["flight_sessions.yaml"]
     sessions = _sessions_check(data_dir / "flight_sessions.yaml", flights, files, [c for _p, c in courses])
     _questions_check(data_dir / "practice_exam.yaml", files["practice_exam.yaml"]["questions"])
+    _quizzes_check(data_dir / "quizzes.yaml", files["quizzes.yaml"]["quizzes"], [c for _p, c in courses])
     people = files["people.yaml"]
     for person in people["instructors"]:
         person["bio"] = _prose(person["bio"])
@@ -147,6 +160,7 @@ def demo_school_load(data_dir: Path = DATA_DIR) -> DemoSchool:
         waiver=_prose(flights["waiver"]),
         flight_sessions=sessions,
         questions=files["practice_exam.yaml"]["questions"],
+        quizzes=files["quizzes.yaml"]["quizzes"],
     )
 
 
@@ -271,3 +285,22 @@ def _questions_check(path: Path, questions: list[dict]) -> None:
             raise DemoDataError(f"{path}: {where}.area: {question['area']!r} is not one of {KnowledgeArea.values}")
         if len(question["choices"]) != 3 or question["correct"] not in ("A", "B", "C"):
             raise DemoDataError(f"{path}: {where}: needs three choices and 'correct' A, B or C")
+
+
+def _quizzes_check(path: Path, quizzes: list[dict], courses: list[dict]) -> None:
+    by_slug = {course["slug"]: course for course in courses}
+    for index, quiz in enumerate(quizzes):
+        where = f"quizzes[{index}] ({quiz['title']})"
+        course = by_slug.get(quiz["course"])
+        if course is None:
+            raise DemoDataError(f"{path}: {where}.course: no course {quiz['course']!r} in courses/")
+        if ("lesson" in quiz) == ("section" in quiz):
+            raise DemoDataError(f"{path}: {where}: give either 'lesson' or 'section', not both or neither")
+        lessons = {lesson["slug"] for section in course["sections"] for lesson in section["lessons"]}
+        if "lesson" in quiz and quiz["lesson"] not in lessons:
+            raise DemoDataError(f"{path}: {where}.lesson: no lesson {quiz['lesson']!r} in {quiz['course']}")
+        if "section" in quiz and not 1 <= quiz["section"] <= len(course["sections"]):
+            raise DemoDataError(f"{path}: {where}.section: {quiz['course']} has {len(course['sections'])} sections")
+        for number, question in enumerate(quiz["questions"]):
+            if len(question["choices"]) != 3 or question["correct"] not in ("A", "B", "C"):
+                raise DemoDataError(f"{path}: {where}.questions[{number}]: needs three choices and 'correct' A, B or C")

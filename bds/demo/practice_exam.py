@@ -16,7 +16,7 @@ from lessons.models import ExamChoice, ExamQuestion, PracticeExam
 ROTATIONS = (0, 1, 2)
 
 
-def _rotated(choices: list[str], correct: str, shift: int) -> tuple[list[tuple[str, str]], str]:
+def choices_rotated(choices: list[str], correct: str, shift: int) -> tuple[list[tuple[str, str]], str]:
     """Relabel choices A/B/C after rotating them, returning (label, text) pairs and the new correct label."""
     labels = "ABC"
     texts = list(choices)
@@ -60,7 +60,9 @@ def question_bank_seed(questions: list[dict] | None = None) -> dict[str, int]:
         )
         created += was_created
         updated += not was_created
-        labelled, correct_label = _rotated(question_data["choices"], question_data["correct"], ROTATIONS[number % 3])
+        labelled, correct_label = choices_rotated(
+            question_data["choices"], question_data["correct"], ROTATIONS[number % 3]
+        )
         # Clear the old key first: the database allows only one correct choice per question.
         question.choices.exclude(label=correct_label).update(is_correct=False)
         for label, choice_text in labelled:

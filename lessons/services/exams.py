@@ -3,9 +3,10 @@
 import logging
 import secrets
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -143,28 +144,40 @@ def exam_attempt_items(attempt: ExamAttempt):
     )
 
 
-def exam_answers_save(*, attempt: ExamAttempt, answers: dict[int, int], now=None) -> bool:
-    """Record answers (attempt item id → choice id) while time remains. Returns False, and accepts
-    nothing, once the deadline has passed or the attempt was submitted: the clock is the server's."""
+def exam_answers_save(
+    *, attempt: ExamAttempt, answers: dict[int, int], flags: dict[int, bool] | None = None, now=None
+) -> bool:
+    """Record answers (attempt item id → choice id) and review flags (item id → flagged) while time
+    remains. Items of other attempts and choices of other questions are ignored. Returns False, and
+    accepts nothing, once the deadline has passed or the attempt was submitted: the clock is the
+    server's."""
     now = now or timezone.now()
+    flags = flags or {}
     with transaction.atomic():
         attempt = ExamAttempt.objects.select_for_update().get(pk=attempt.pk)
         if attempt.is_submitted or attempt.is_past_deadline(now):
             return False
-        items = {item.pk: item for item in attempt.items.select_related("question")}
+        items = {item.pk: item for item in attempt.items.all()}
         valid = set(
             ExamChoice.objects.filter(question__in=[item.question_id for item in items.values()]).values_list(
                 "pk", "question_id"
             )
         )
-        changed = []
+        answered, flag_changed = [], []
         for item_id, choice_id in answers.items():
             item = items.get(item_id)
             if item is None or (choice_id, item.question_id) not in valid or item.chosen_id == choice_id:
                 continue
             item.chosen_id, item.answered_at = choice_id, now
-            changed.append(item)
-        ExamAttemptQuestion.objects.bulk_update(changed, ["chosen", "answered_at"])
+            answered.append(item)
+        for item_id, flagged in flags.items():
+            item = items.get(item_id)
+            if item is None or item.flagged == flagged:
+                continue
+            item.flagged = flagged
+            flag_changed.append(item)
+        ExamAttemptQuestion.objects.bulk_update(answered, ["chosen", "answered_at"])
+        ExamAttemptQuestion.objects.bulk_update(flag_changed, ["flagged"])
     return True
 
 
@@ -229,3 +242,126 @@ def exam_ready_to_book(*, user, exam: PracticeExam) -> bool:
         .values_list("passed", "score_percent")[: exam.ready_streak]
     )
     return len(recent) == exam.ready_streak and all(passed and score >= exam.ready_percent for passed, score in recent)
+
+
+# -- results and readiness ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    order: int
+    text: str
+    explanation: str
+    chosen: ExamChoice | None
+    correct_choice: ExamChoice | None
+
+    @property
+    def is_correct(self) -> bool:
+        return self.chosen is not None and self.chosen.is_correct
+
+
+@dataclass(frozen=True)
+class AreaReview:
+    area: str
+    label: str
+    missed: list[ReviewedQuestion]  # wrong or unanswered, in the order they were asked
+    right: list[ReviewedQuestion]
+
+    @property
+    def total(self) -> int:
+        return len(self.missed) + len(self.right)
+
+
+def exam_attempt_review(attempt: ExamAttempt) -> list[AreaReview]:
+    """A graded attempt's questions by knowledge area (in the FAA's order, areas with no question
+    left out), each split into missed (wrong or unanswered) and right, with the student's choice,
+    the right choice and the explanation. Two queries whatever the exam's length."""
+    by_area: dict[str, tuple[list, list]] = {area: ([], []) for area in KnowledgeArea.values}
+    for item in exam_attempt_items(attempt):
+        choices = list(item.question.choices.all())
+        reviewed = ReviewedQuestion(
+            order=item.order,
+            text=item.question.text,
+            explanation=item.question.explanation,
+            chosen=next((choice for choice in choices if choice.pk == item.chosen_id), None),
+            correct_choice=next((choice for choice in choices if choice.is_correct), None),
+        )
+        missed, right = by_area[item.question.area]
+        (right if reviewed.is_correct else missed).append(reviewed)
+    labels = dict(KnowledgeArea.choices)
+    return [
+        AreaReview(area=area, label=labels[area], missed=missed, right=right)
+        for area, (missed, right) in by_area.items()
+        if missed or right
+    ]
+
+
+class Readiness(models.TextChoices):
+    READY = "ready", "Likely ready"
+    ALMOST = "almost", "Almost"
+    NOT_YET = "not_yet", "Not yet"
+
+
+# How many of the latest submitted attempts the estimate reads, and how many it needs before it
+# says "likely ready": one good score can be luck, three in a row seldom are.
+READINESS_WINDOW = 5
+READINESS_MIN_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ExamReadiness:
+    verdict: Readiness
+    attempts: int  # how many attempts the estimate read (at most READINESS_WINDOW)
+    average_percent: int  # questions right out of questions asked, over those attempts
+    weakest_area: str | None  # the knowledge area's label
+    weakest_percent: int | None
+
+    @property
+    def attempts_still_needed(self) -> int:
+        return max(0, READINESS_MIN_ATTEMPTS - self.attempts)
+
+
+def exam_readiness(*, user, exam: PracticeExam, window: int = READINESS_WINDOW) -> ExamReadiness | None:
+    """An estimate of the student's chance on the FAA test from their last `window` submitted
+    attempts: the share of questions answered right over all of them, and the knowledge area with
+    the lowest share (the one to study next). "Likely ready" needs READINESS_MIN_ATTEMPTS attempts
+    averaging the exam's ready_percent; "Almost" is an average at the pass mark (or a ready average
+    over too few attempts); below the pass mark is "Not yet". None before the first attempt."""
+    recent = list(
+        ExamAttempt.objects.submitted()
+        .filter(user=user, exam=exam, question_count__gt=0)
+        .order_by("-submitted_at", "-pk")
+        .values_list("correct_count", "question_count", "results_by_area")[:window]
+    )
+    if not recent:
+        return None
+    correct = sum(right for right, _, _ in recent)
+    asked = sum(count for _, count, _ in recent)
+    # Rounded down, as the attempt's own score is: 69.9% never shows as the 70% pass mark.
+    average = 100 * correct // asked
+    by_area: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for _, _, results in recent:
+        for area, result in results.items():
+            by_area[area][0] += result["correct"]
+            by_area[area][1] += result["total"]
+    labels = dict(KnowledgeArea.choices)
+    order = {area: position for position, area in enumerate(KnowledgeArea.values)}
+    weakest = min(
+        (area for area, (_, total) in by_area.items() if total),
+        # The lowest share first; on a tie, the area that weighs more on the FAA test.
+        key=lambda area: (by_area[area][0] / by_area[area][1], -AREA_TARGETS.get(area, 0), order.get(area, 99)),
+        default=None,
+    )
+    if average >= exam.ready_percent and len(recent) >= READINESS_MIN_ATTEMPTS:
+        verdict = Readiness.READY
+    elif average >= exam.pass_percent:
+        verdict = Readiness.ALMOST
+    else:
+        verdict = Readiness.NOT_YET
+    return ExamReadiness(
+        verdict=verdict,
+        attempts=len(recent),
+        average_percent=average,
+        weakest_area=labels.get(weakest, weakest) if weakest else None,
+        weakest_percent=100 * by_area[weakest][0] // by_area[weakest][1] if weakest else None,
+    )

@@ -31,7 +31,7 @@ def load_error(data) -> str:
 
 def test_the_shipped_data_loads():
     school = demo_school_load()
-    assert len(school.courses) == 9 and len(school.questions) == 121
+    assert len(school.courses) == 9 and len(school.questions) == 164
     assert school.flight_sessions["fpv-flight-fundamentals"][0]["starts"] == time(10)
     assert all(lesson["slug"] for course in school.courses for s in course["sections"] for lesson in s["lessons"])
 
@@ -78,3 +78,16 @@ def test_a_level_outside_the_models_choices_is_refused(data):
 def test_broken_yaml_names_the_file(data):
     (data / "materials.yaml").write_text("materials: [unclosed\n")
     assert load_error(data).startswith(f"{data / 'materials.yaml'}: not valid YAML")
+
+
+def test_a_quiz_on_a_lesson_of_another_course_is_named(data):
+    edit(data / "quizzes.yaml", "  lesson: part-107-operating-rules", "  lesson: flying-for-fun-or-for-work")
+    message = load_error(data)
+    assert message.startswith(f"{data / 'quizzes.yaml'}: quizzes[0] (Operating rules check).lesson: no lesson")
+
+
+def test_a_quiz_needs_exactly_one_home(data):
+    edit(
+        data / "quizzes.yaml", "  lesson: part-107-operating-rules", "  lesson: part-107-operating-rules\n  section: 1"
+    )
+    assert "give either 'lesson' or 'section'" in load_error(data)

@@ -20,8 +20,9 @@ from bds.demo.files import DEMO_CLIPS
 from bds.demo.loader import DATA_DIR, demo_school_load
 from bds.management.commands import seed_demo
 from courses.models import Category, Course, Instructor, Section
+from enrollments.models import Enrollment
 from flights.models import FlightSession, Waiver
-from lessons.models import ExamChoice, ExamQuestion, Lesson, Material, PracticeExam
+from lessons.models import ExamChoice, ExamQuestion, Lesson, Material, PracticeExam, Quiz, QuizChoice, QuizQuestion
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,8 @@ def seed(*args) -> str:
 
 
 def row_counts() -> dict[str, int]:
-    models = [Category, Course, Section, Lesson, Material, Instructor, FlightSession, EmailAddress, Group]
+    models = [Category, Course, Section, Lesson, Material, Instructor, FlightSession, EmailAddress, Group, Quiz]
+    models += [QuizQuestion, QuizChoice]
     counts = {model.__name__: model.objects.count() for model in models + [get_user_model()]}
     counts["prerequisites"] = Course.prerequisites.through.objects.count()
     counts["course instructors"] = Course.instructors.through.objects.count()
@@ -293,13 +295,16 @@ def test_the_data_files_make_the_same_school_as_the_python_they_replaced():
         "FlightSession": 8,
         "EmailAddress": 5,
         "Group": 3,
+        "Quiz": 5,
+        "QuizQuestion": 16,
+        "QuizChoice": 48,
         "User": 5,
         "prerequisites": 4,
         "course instructors": Course.instructors.through.objects.count(),
-        "ExamQuestion": 121,
+        "ExamQuestion": 164,
     }
     assert Waiver.objects.filter(version=1).count() == 4
-    assert ExamChoice.objects.count() == 3 * 121 and ExamChoice.objects.filter(is_correct=True).count() == 121
+    assert ExamChoice.objects.count() == 3 * 164 and ExamChoice.objects.filter(is_correct=True).count() == 164
     assert PracticeExam.objects.get().course.slug == "part-107-remote-pilot-exam-prep"
     course = Course.objects.get(slug="part-107-remote-pilot-exam-prep")
     assert (course.price, course.estimated_hours, course.level, course.format) == (149, 18, "beginner", "online")
@@ -342,6 +347,32 @@ def test_the_practice_exam_bank_comes_from_the_data_file():
 
     assert ExamQuestion.objects.count() == len(demo_school_load().questions)
     assert f"{len(demo_school_load().questions)} practice exam questions" in output
+
+
+def test_lesson_and_section_quizzes_are_seeded_and_shown_on_their_lesson_and_outline(client):
+    seed()
+    lesson_quiz = Quiz.objects.get(title="Operating rules check")
+    section_quiz = Quiz.objects.get(title="Airspace and charts section quiz")
+    assert lesson_quiz.lesson.slug == "part-107-operating-rules"
+    assert section_quiz.section.title == "Airspace and charts"
+    for quiz in Quiz.objects.all():
+        assert 3 <= quiz.questions.count() <= 5
+        for question in quiz.questions.all():
+            assert question.explanation
+            assert question.choices.count() == 3 and question.choices.filter(is_correct=True).count() == 1
+    # The file names A every time; the stored key is rotated so the answer is not always the first.
+    assert set(QuizChoice.objects.filter(is_correct=True).values_list("order", flat=True)) == {1, 2, 3}
+
+    student = get_user_model().objects.get(email=demo_school_load().student["email"])
+    course = lesson_quiz.course
+    Enrollment.objects.get_or_create(user=student, course=course, defaults={"status": Enrollment.Status.ACTIVE})
+    client.force_login(student)
+    quiz_url = reverse("lessons:quiz", args=[course.slug, lesson_quiz.pk])
+    lesson_page = client.get(reverse("lessons:lesson", args=[course.slug, lesson_quiz.lesson.slug]))
+    assert quiz_url in lesson_page.content.decode()
+    outline = client.get(reverse("lessons:outline", args=[course.slug])).content.decode()
+    assert reverse("lessons:quiz", args=[course.slug, section_quiz.pk]) in outline
+    assert client.get(quiz_url).status_code == 200
 
 
 def test_printed_notes_say_admin_needs_an_authenticator():

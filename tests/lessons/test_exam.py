@@ -81,6 +81,24 @@ def test_the_seeded_bank_gives_a_full_sixty_question_exam_as_the_faa_test_has(ex
     assert len(services.exam_questions_draw(count=60)) == 60
 
 
+# The FAA Remote Pilot (UAG) knowledge test's share of questions per area, in percent.
+FAA_AREA_RANGES = {
+    "regulations": (15, 25),
+    "airspace": (15, 25),
+    "weather": (11, 16),
+    "loading_and_performance": (7, 11),
+    "operations": (35, 45),
+}
+
+
+def test_the_bank_holds_150_questions_spread_like_the_faa_test():
+    assert len(QUESTIONS) >= 150
+    counts = Counter(question["area"] for question in QUESTIONS)
+    shares = {area: 100 * counts[area] / len(QUESTIONS) for area in FAA_AREA_RANGES}
+    assert all(low <= shares[area] <= high for area, (low, high) in FAA_AREA_RANGES.items()), shares
+    assert len({question["question"] for question in QUESTIONS}) == len(QUESTIONS)  # no question twice
+
+
 def test_sixty_questions_drawn_by_the_faa_area_weights(exam):
     ExamQuestion.objects.all().delete()
     for area, size in {"regulations": 40, "airspace": 40, "weather": 20, "loading_and_performance": 20}.items():
@@ -267,29 +285,147 @@ def test_the_exam_goes_to_the_prep_course_not_a_sibling_in_its_category(course):
 
 def test_the_exam_page_has_a_navigator_clickable_choices_and_its_script(student_client, enrolled, course, exam):
     attempt = services.exam_attempt_start(user=enrolled, exam=exam)
-    first = attempt.items.order_by("order").first()
-    services.exam_answers_save(attempt=attempt, answers={first.pk: first.question.choices.first().pk})
+    first, second = attempt.items.order_by("order")[:2]
+    services.exam_answers_save(
+        attempt=attempt, answers={first.pk: first.question.choices.first().pk}, flags={second.pk: True}
+    )
     html = student_client.get(reverse("lessons:exam_take", args=[course.slug, attempt.pk])).content.decode()
     total = attempt.items.count()
-    assert f"Question 1 of {total}" in html
+    assert f'<h2 class="exam-question-number" id="q-1-heading" tabindex="-1">Question 1 of {total}</h2>' in html
     assert html.count('class="exam-choice"') == 3 * total  # each radio sits inside its label: one click target
+    assert html.count('<legend class="exam-question-text">') == total  # a fieldset per question
     assert f'<span id="exam-answered-count">1</span> of {total} answered' in html
-    assert f'href="#item-{first.pk}" data-nav="{first.pk}" class="answered"' in html
+    assert f'href="#q-1" data-nav="{first.pk}" data-order="1" class="answered"' in html
+    # The flag is kept on the server: it is on the page after a reload, checked and in the navigator.
+    assert f'href="#q-2" data-nav="{second.pk}" data-order="2" class=" flagged"' in html
+    assert f'name="flag-{second.pk}" data-flag="{second.pk}" checked' in html
     assert html.count('data-flag="') == total
     assert "js/exam.js" in html
+    # The review screen and the confirmation are there for the script to fill.
+    assert 'id="review"' in html and 'id="exam-confirm"' in html
 
 
-def test_autosave_answers_in_json_and_saves(student_client, enrolled, course, exam):
+def autosave(client, url, payload, *, raw=None):
+    return client.post(
+        url, raw if raw is not None else payload, content_type="application/json", HTTP_X_EXAM_AUTOSAVE="1"
+    )
+
+
+def test_autosave_answers_and_flags_in_json(student_client, enrolled, course, exam):
+    attempt = services.exam_attempt_start(user=enrolled, exam=exam)
+    item, other = attempt.items.order_by("order")[:2]
+    url = reverse("lessons:exam_take", args=[course.slug, attempt.pk])
+    choice = item.question.choices.first()
+    response = autosave(student_client, url, {"answers": {str(item.pk): choice.pk}, "flags": {str(other.pk): True}})
+    assert response.status_code == 200 and response.json() == {"saved": 2}
+    item.refresh_from_db()
+    other.refresh_from_db()
+    assert item.chosen_id == choice.pk and not item.flagged
+    assert other.flagged and other.chosen_id is None
+    # Unflagging is saved too.
+    autosave(student_client, url, {"flags": {str(other.pk): False}})
+    other.refresh_from_db()
+    assert not other.flagged
+    # No "Answers saved." message piles up for the next page view.
+    assert "Answers saved." not in student_client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json",
+        "[1, 2]",
+        '{"answers": [1]}',
+        '{"answers": {"abc": 1}}',
+        '{"answers": {"ITEM": "12"}}',
+        '{"answers": {"ITEM": true}}',
+        '{"flags": {"ITEM": 1}}',
+        '{"flags": {"ITEM": true}, "submit": 1}',
+    ],
+)
+def test_a_malformed_autosave_is_refused_with_400_and_changes_nothing(student_client, enrolled, course, exam, raw):
     attempt = services.exam_attempt_start(user=enrolled, exam=exam)
     item = attempt.items.first()
     url = reverse("lessons:exam_take", args=[course.slug, attempt.pk])
-    choice = item.question.choices.first()
-    response = student_client.post(url, {f"item-{item.pk}": choice.pk, "save": "1"}, HTTP_X_EXAM_AUTOSAVE="1")
-    assert response.status_code == 200 and response.json() == {"saved": 1}
+    # A valid flag rides along with the malformed part: all or nothing.
+    raw = raw.replace("ITEM", str(item.pk))
+    response = autosave(student_client, url, None, raw=raw)
+    assert response.status_code == 400
+    assert "error" in response.json()
     item.refresh_from_db()
-    assert item.chosen_id == choice.pk
-    # No "Answers saved." message piles up for the next page view.
-    assert "Answers saved." not in student_client.get(url).content.decode()
+    assert item.chosen_id is None and not item.flagged
+    attempt.refresh_from_db()
+    assert not attempt.is_submitted
+
+
+def test_flags_and_answers_for_items_of_another_attempt_are_ignored(enrolled, outsider, enroll, exam):
+    enroll(outsider)
+    theirs = services.exam_attempt_start(user=outsider, exam=exam)
+    mine = services.exam_attempt_start(user=enrolled, exam=exam)
+    their_item = theirs.items.first()
+    my_item = mine.items.first()
+    accepted = services.exam_answers_save(
+        attempt=mine,
+        answers={their_item.pk: their_item.question.choices.first().pk},
+        flags={their_item.pk: True, my_item.pk: True, 10**12: True},
+    )
+    assert accepted is True
+    their_item.refresh_from_db()
+    my_item.refresh_from_db()
+    assert their_item.chosen_id is None and not their_item.flagged
+    assert my_item.flagged
+
+
+def test_a_flag_after_the_deadline_is_refused(enrolled, exam):
+    attempt = services.exam_attempt_start(user=enrolled, exam=exam)
+    item = attempt.items.first()
+    accepted = services.exam_answers_save(
+        attempt=attempt, answers={}, flags={item.pk: True}, now=attempt.deadline + timedelta(seconds=1)
+    )
+    assert accepted is False
+    item.refresh_from_db()
+    assert not item.flagged
+
+
+def test_the_no_javascript_form_saves_flags_with_the_answers(student_client, enrolled, course, exam):
+    attempt = services.exam_attempt_start(user=enrolled, exam=exam)
+    first, second = attempt.items.order_by("order")[:2]
+    services.exam_answers_save(attempt=attempt, answers={}, flags={second.pk: True})
+    url = reverse("lessons:exam_take", args=[course.slug, attempt.pk])
+    # The boxes posted are the flags: first now flagged, second's box unticked.
+    response = student_client.post(url, {f"flag-{first.pk}": "on", "save": "1"})
+    assert response["Location"] == url
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.flagged and not second.flagged
+
+
+def test_submitting_twice_grades_once_and_shows_the_result(student_client, enrolled, course, exam):
+    attempt = services.exam_attempt_start(user=enrolled, exam=exam)
+    url = reverse("lessons:exam_take", args=[course.slug, attempt.pk])
+    answers = {f"item-{item}": choice for item, choice in answer(attempt, correct=EXAM_LENGTH).items()}
+    first = student_client.post(url, answers | {"submit": "1"})
+    attempt.refresh_from_db()
+    submitted_at = attempt.submitted_at
+    # The second click posts wrong answers: nothing changes, no "time was up" note.
+    wrong = {f"item-{item}": choice for item, choice in answer(attempt, correct=0).items()}
+    second = student_client.post(url, wrong | {"submit": "1"})
+    assert first["Location"] == second["Location"] == reverse("lessons:exam_result", args=[course.slug, attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.submitted_at == submitted_at and attempt.correct_count == EXAM_LENGTH
+    assert "Time was up" not in student_client.get(second["Location"]).content.decode()
+
+
+def test_another_students_attempt_refuses_autosave_with_404(client, outsider, enroll, enrolled, course, exam):
+    attempt = services.exam_attempt_start(user=enrolled, exam=exam)
+    item = attempt.items.first()
+    enroll(outsider)
+    client.force_login(outsider)
+    url = reverse("lessons:exam_take", args=[course.slug, attempt.pk])
+    response = autosave(client, url, {"flags": {str(item.pk): True}})
+    assert response.status_code == 404
+    item.refresh_from_db()
+    assert not item.flagged
 
 
 def test_autosave_after_the_deadline_says_where_the_result_is(student_client, enrolled, course, exam):
@@ -299,10 +435,11 @@ def test_autosave_after_the_deadline_says_where_the_result_is(student_client, en
     )
     item = attempt.items.first()
     url = reverse("lessons:exam_take", args=[course.slug, attempt.pk])
-    response = student_client.post(
-        url, {f"item-{item.pk}": item.question.choices.first().pk, "save": "1"}, HTTP_X_EXAM_AUTOSAVE="1"
-    )
+    payload = {"answers": {str(item.pk): item.question.choices.first().pk}, "flags": {str(item.pk): True}}
+    response = autosave(student_client, url, payload)
     assert response.status_code == 409
     assert response.json() == {"result_url": reverse("lessons:exam_result", args=[course.slug, attempt.pk])}
     attempt.refresh_from_db()
+    item.refresh_from_db()
     assert attempt.is_submitted and not attempt.items.filter(chosen__isnull=False).exists()
+    assert not item.flagged

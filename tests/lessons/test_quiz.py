@@ -82,3 +82,16 @@ def test_only_one_correct_choice_per_question(quiz):
 def test_quiz_belongs_to_a_lesson_or_a_section_not_both(lessons, sections):
     with pytest.raises(IntegrityError):
         Quiz.objects.create(title="Both", lesson=lessons["classes"], section=sections[0])
+
+
+def test_quiz_rows_are_the_exams_one_clickable_label_per_choice(student_client, enrolled, course, quiz):
+    html = student_client.get(reverse("lessons:quiz", args=[course.slug, quiz.pk])).content.decode()
+    assert html.count('<fieldset class="exam-fieldset">') == 2
+    assert '<legend class="exam-question-text">Class B is drawn with</legend>' in html
+    right = choice(quiz, 1, "Solid blue lines")
+    # The radio sits inside its label, so the whole row is the click target.
+    assert (
+        f'<label class="exam-choice" for="choice-{right.pk}">\n'
+        f'            <input type="radio" id="choice-{right.pk}" name="question-{right.question_id}"'
+    ) in html
+    assert html.count('class="exam-choice"') == 4

@@ -1,7 +1,7 @@
 """`python manage.py seed_demo`: a believable Boston Drone School to click through.
 
 The school itself (categories, people, courses with their sections, lessons and materials, flight
-sessions, the practice exam bank) is data in bds/demo/data/*.yaml, read and checked by
+sessions, lesson and section quizzes, the practice exam bank) is data in bds/demo/data/*.yaml, read and checked by
 bds.demo.loader; this command writes it. A malformed file stops the run before any write, with the
 file and key at fault.
 
@@ -34,6 +34,7 @@ from bds.demo.activity import demo_activity_seed
 from bds.demo.files import DEMO_CLIPS, DemoClip, cover_png, material_pdf
 from bds.demo.loader import DATA_DIR, DemoDataError, demo_school_load
 from bds.demo.practice_exam import question_bank_seed
+from bds.demo.quizzes import demo_quizzes_seed
 from courses.models import Category, Course, Instructor, Section
 from flights.models import FlightSession, Waiver
 from lessons.models import ExamQuestion, Lesson, LessonCaption, Material, VideoState
@@ -85,6 +86,9 @@ class Command(BaseCommand):
                 self._flight_sessions(courses[slug], sessions, instructors)
                 self._waiver(courses[slug])
             self._policies()
+            quizzes = demo_quizzes_seed(school.quizzes, courses)
+            self.created += quizzes["created"]
+            self.updated += quizzes["updated"]
             bank = question_bank_seed(school.questions)
             self.created += bank["created"] + bank["exams_created"]
         self._attach_preview_videos()
@@ -312,6 +316,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo school ready: {published} published courses, {Lesson.objects.count()} lessons, "
                 f"{FlightSession.objects.upcoming().count()} upcoming flight sessions, "
+                f"{len(self.school.quizzes)} quizzes, "
                 f"{ExamQuestion.objects.filter(is_active=True).count()} practice exam questions "
                 f"({self.created} rows created, {self.updated} updated)."
             )
