@@ -181,10 +181,6 @@ class SortableInlineMixin:
         )
         return formset
 
-    # Rendering the rows is most of a page once the queries are indexed (cProfile: admin_list's
-    # items_for_result and static icon URLs per cell); 50 rows halve it. Searches narrow the rest.
-    list_per_page = 50
-
 
 class RelatedFirstSearchMixin:
     """The change list's search for tables of millions of rows.
