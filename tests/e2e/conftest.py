@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -64,9 +65,47 @@ def browser():
         browser.close()
 
 
+class LiveServerRequests:
+    """Requests the live server is handling right now, counted from Django's request signals (the
+    server runs in a thread of this process)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.in_flight = 0
+        self.last_change = time.monotonic()
+
+    def started(self, **kwargs):
+        with self._lock:
+            self.in_flight += 1
+            self.last_change = time.monotonic()
+
+    def finished(self, **kwargs):
+        with self._lock:
+            self.in_flight -= 1
+            self.last_change = time.monotonic()
+
+    def wait_until_quiet(self, *, quiet_seconds: float = 0.5, give_up_seconds: float = 15) -> None:
+        """Until nothing has been in flight for `quiet_seconds`. A page that closes sends its last
+        request on the way out (the player saves its position on `pagehide`); flushing the database
+        under it deadlocked TRUNCATE against that request's row locks (a failed e2e teardown)."""
+        give_up_at = time.monotonic() + give_up_seconds
+        while time.monotonic() < give_up_at:
+            with self._lock:
+                quiet = self.in_flight == 0 and time.monotonic() - self.last_change >= quiet_seconds
+            if quiet:
+                return
+            time.sleep(0.05)
+
+
 @pytest.fixture
 def new_context(browser, django_db_setup, live_server):
-    """Open browser contexts on the live server; all are closed when the test ends."""
+    """Open browser contexts on the live server; all are closed when the test ends, and the server
+    is let finish what they sent while closing before the test's data is flushed."""
+    from django.core.signals import request_finished, request_started
+
+    requests = LiveServerRequests()
+    request_started.connect(requests.started, dispatch_uid="e2e-live-server-requests-started")
+    request_finished.connect(requests.finished, dispatch_uid="e2e-live-server-requests-finished")
     contexts = []
 
     def open_context(**options):
@@ -75,9 +114,14 @@ def new_context(browser, django_db_setup, live_server):
         contexts.append(context)
         return context
 
-    yield open_context
-    for context in contexts:
-        context.close()
+    try:
+        yield open_context
+        for context in contexts:
+            context.close()
+        requests.wait_until_quiet()
+    finally:
+        request_started.disconnect(dispatch_uid="e2e-live-server-requests-started")
+        request_finished.disconnect(dispatch_uid="e2e-live-server-requests-finished")
 
 
 @pytest.fixture
