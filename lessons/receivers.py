@@ -4,6 +4,8 @@
   writes bump the courses they belong to.
 - A student's cached pages show their progress and certificates (enrollments/student_cache.py):
   those writes bump the student's version.
+- The lesson page's course panel shows which lessons are completed (lessons/cache.py): a
+  completion changing bumps the student's progress version.
 """
 
 from django.db.models import Q
@@ -13,6 +15,7 @@ from django.dispatch import receiver
 from courses.cache import cache_bump
 from courses.models import Section
 from enrollments.student_cache import student_cache_bump
+from lessons.cache import progress_bump
 from lessons.models import Certificate, Lesson, LessonProgress, Material, Quiz
 
 
@@ -44,3 +47,16 @@ def quiz_changed(sender, instance, **kwargs):
 @receiver(post_delete, sender=Certificate, dispatch_uid="lessons.certificate_deleted.student_cache")
 def students_row_changed(sender, instance, **kwargs):
     student_cache_bump(instance.user_id)
+
+
+@receiver(post_save, sender=LessonProgress, dispatch_uid="lessons.progress_saved.progress_cache")
+def progress_saved(sender, instance, created, update_fields, **kwargs):
+    # A save that names its fields without completed_at only moved the video position
+    # (lessons.services.lesson_progress_save); any other save may have changed a tick.
+    if created or update_fields is None or "completed_at" in update_fields:
+        progress_bump(instance.user_id)
+
+
+@receiver(post_delete, sender=LessonProgress, dispatch_uid="lessons.progress_deleted.progress_cache")
+def progress_deleted(sender, instance, **kwargs):
+    progress_bump(instance.user_id)

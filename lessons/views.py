@@ -28,10 +28,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_view_with_mfa
+from core.cache_versions import UNCACHED
 from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
 from courses.cache import course_cache_version
 from courses.models import Course, student_preview_requested
 from lessons import services
+from lessons.cache import progress_cache_version
 from lessons.forms import LessonProgressForm
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 from lessons.services import renditions
@@ -67,8 +69,22 @@ def _enroll_required(request, course: Course, lesson: Lesson | None = None) -> H
     )
 
 
-def _lesson(course: Course, lesson_slug: str) -> Lesson:
-    return get_object_or_404(Lesson.objects.select_related("section__course"), slug=lesson_slug, section__course=course)
+def _course_and_lesson(request, course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, bool]:
+    """`_course` and `_lesson` in one query (the lesson with its section and course), with the same
+    answers: a 404 for a course the user may not see or a lesson it does not have."""
+    lesson = (
+        Lesson.objects.select_related("section__course")
+        .filter(slug=lesson_slug, section__course__slug=course_slug)
+        .first()
+    )
+    if lesson is None:
+        _course(request, course_slug)  # a 404 for the course itself first, as before
+        raise Http404("No such lesson.")
+    course = lesson.section.course
+    unlocked = services.course_unlocked_for(user=request.user, course=course)
+    if not unlocked and not Course.objects.visible_to(request.user).filter(pk=course.pk).exists():
+        raise Http404("No such course.")
+    return course, lesson, unlocked
 
 
 def _signed_url_or_none(name: str, **kwargs) -> str | None:
@@ -125,6 +141,34 @@ def _lesson_fragments(course: Course, lesson: Lesson, *, unlocked: bool) -> dict
     return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308
 
 
+def _curriculum_panel(user, course: Course, lesson: Lesson, *, unlocked: bool) -> dict:
+    """The course panel beside the lesson (its HTML) and the next lesson the player offers.
+
+    Stored under the course's version token (titles, order, lessons added) and, for a student who
+    may learn the course, their progress token, which a completion bumps (lessons/cache.py); the
+    locked panel of a preview is the same for every visitor. One query when it is rendered.
+    """
+    course_token = course_cache_version(course.pk)
+    student = f"{user.pk}:{progress_cache_version(user.pk)}" if unlocked else "locked"
+    key = f"lessons:curriculum:{lesson.pk}:{course_token}:{student}"
+    cacheable = UNCACHED not in key
+    panel = cache.get(key) if cacheable else None
+    if panel is None:
+        curriculum = services.lesson_curriculum(user=user, course=course, lesson=lesson, unlocked=unlocked)
+        following = curriculum.next_lesson
+        panel = {
+            "html": render_to_string(
+                "lessons/_curriculum.html",
+                {"curriculum": curriculum, "course": course, "unlocked": unlocked, "user": user},
+            ),
+            "next_lesson": {"slug": following.slug, "title": following.title} if following else None,
+        }
+        if cacheable:
+            cache.set(key, panel)
+    # Rendered by our template (every value escaped) before it was stored.
+    return panel | {"html": mark_safe(panel["html"])}  # noqa: S308
+
+
 def _transcript(caption) -> list:
     """The caption file's cues for the transcript panel, parsed once per uploaded file."""
     key = f"lessons:transcript:{caption.pk}:{caption.file.name}"
@@ -143,8 +187,7 @@ def _transcript(caption) -> list:
 @staff_view_with_mfa
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
     if not (unlocked or lesson.is_preview):
         return _enroll_required(request, course, lesson)
     video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
@@ -163,7 +206,7 @@ def lesson_detail(request, course_slug, lesson_slug):
         "video_unavailable": bool(lesson.video) and video_url is None,
         "fragments": _lesson_fragments(course, lesson, unlocked=unlocked),
         "student_preview": student_preview_requested(request, course),
-        "curriculum": services.lesson_curriculum(user=request.user, course=course, lesson=lesson, unlocked=unlocked),
+        "curriculum": _curriculum_panel(request.user, course, lesson, unlocked=unlocked),
     }
     if video_url:
         # Caption tracks, each through a signed URL like the video (the same permission check).
@@ -193,8 +236,7 @@ def lesson_hls(request, course_slug, lesson_slug, path):
     every request. Playlists are served as stored: their URIs are relative, so the player asks this
     view for every segment, which redirects to a short-lived signed URL. A refunded student's next
     segment is refused."""
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
     if not (unlocked or lesson.is_preview):
         return HttpResponse("Enroll in the course to watch this lesson.", status=403, content_type="text/plain")
     name = renditions.hls_file_name(lesson=lesson, path=path)
@@ -222,8 +264,7 @@ def lesson_hls(request, course_slug, lesson_slug, path):
 @require_POST
 def lesson_progress(request, course_slug, lesson_slug):
     """JSON endpoint for the player: saves the position and, at the video's end, completion."""
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
     if not unlocked:
         return JsonResponse({"error": "Enroll in this course to save your progress."}, status=403)
     form = LessonProgressForm(request.POST)
@@ -246,8 +287,7 @@ def lesson_progress(request, course_slug, lesson_slug):
 @staff_view_with_mfa
 @require_POST
 def lesson_mark_complete(request, course_slug, lesson_slug):
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
     if not unlocked:
         return _enroll_required(request, course, lesson)
     services.lesson_complete(user=request.user, lesson=lesson)
@@ -262,8 +302,7 @@ def lesson_mark_complete(request, course_slug, lesson_slug):
 @staff_view_with_mfa
 @require_GET
 def material_download(request, course_slug, lesson_slug, material_id):
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
     if not unlocked:
         return _enroll_required(request, course, lesson)
     material = get_object_or_404(lesson.materials, pk=material_id)

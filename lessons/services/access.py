@@ -1,11 +1,31 @@
-"""Who may open a course: an enrollment that grants access, or teaching it (instructors, superusers)."""
+"""Who may open a course: an enrollment that grants access, or teaching it (instructors, superusers).
+
+The decision is read on every lesson, outline, segment and progress request, so it is cached in
+Redis under the student's version token (enrollments/student_cache.py) and the course's
+(courses/cache.py):
+- every enrollment write bumps the student's token, now and again after its transaction commits
+  (a refund, a revocation, a dispute's pause or restore, a re-enrollment), so the next request
+  decides afresh from the database;
+- a course's instructors changing bumps the course's token (courses/receivers.py);
+- superusers are answered from the signed-in user's own row, never from this cache.
+A decision also expires after ACCESS_DECISION_SECONDS, which bounds what a lost bump (Redis
+refusing one write) could leave behind. With Redis unreachable nothing is stored: every request
+asks the database.
+"""
 
 import logging
 
+from django.core.cache import cache
+
+from core.cache_versions import UNCACHED, tokens
+from courses.cache import course_version_key
 from courses.models import Course
 from enrollments.models import Enrollment
+from enrollments.student_cache import student_version_key
 
 logger = logging.getLogger(__name__)
+
+ACCESS_DECISION_SECONDS = 300
 
 
 # -- access -----------------------------------------------------------------------------------------
@@ -26,6 +46,19 @@ def course_staffed_by(*, user, course: Course) -> bool:
 
 
 def course_unlocked_for(*, user, course: Course) -> bool:
-    return enrollment_granting_access(user=user, course=course) is not None or course_staffed_by(
-        user=user, course=course
-    )
+    """May this user open every lesson of the course? Cached as the module doc says."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    student_token, course_token = tokens(student_version_key(user.pk), course_version_key(course.pk))
+    key = f"lessons:unlocked:{user.pk}:{course.pk}:{student_token}:{course_token}"
+    cacheable = UNCACHED not in (student_token, course_token)
+    unlocked = cache.get(key) if cacheable else None
+    if unlocked is None:
+        unlocked = enrollment_granting_access(user=user, course=course) is not None or course_staffed_by(
+            user=user, course=course
+        )
+        if cacheable:
+            cache.set(key, unlocked, ACCESS_DECISION_SECONDS)
+    return unlocked
