@@ -16,7 +16,7 @@ from courses.cache import cache_bump
 from courses.models import Section
 from enrollments.student_cache import student_cache_bump
 from lessons.cache import progress_bump
-from lessons.models import Certificate, Lesson, LessonProgress, Material, Quiz
+from lessons.models import Certificate, Lesson, LessonProgress, Material, PracticeExam, Quiz
 
 
 @receiver(post_save, sender=Lesson, dispatch_uid="lessons.lesson_saved.course_cache")
@@ -39,6 +39,13 @@ def quiz_changed(sender, instance, **kwargs):
     # Lesson pages list their quizzes; the course outline lists section quizzes.
     home = Q(lessons=instance.lesson_id) if instance.lesson_id else Q(pk=instance.section_id)
     cache_bump(course_ids=list(Section.objects.filter(home).values_list("course_id", flat=True)))
+
+
+@receiver(post_save, sender=PracticeExam, dispatch_uid="lessons.exam_saved.course_cache")
+@receiver(post_delete, sender=PracticeExam, dispatch_uid="lessons.exam_deleted.course_cache")
+def practice_exam_changed(sender, instance, **kwargs):
+    # The course outline shows the exam's title, length and pass mark (lessons.views._outline_body).
+    cache_bump(course_ids=[instance.course_id])
 
 
 @receiver(post_save, sender=LessonProgress, dispatch_uid="lessons.progress_saved.student_cache")

@@ -28,12 +28,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_view_with_mfa
-from core.cache_versions import UNCACHED
+from core.cache_versions import UNCACHED, tokens
 from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
-from courses.cache import course_cache_version
+from courses.cache import course_version_key
 from courses.models import Course, student_preview_requested
+from enrollments.student_cache import student_version_key
 from lessons import services
-from lessons.cache import progress_cache_version
+from lessons.cache import progress_version_key
 from lessons.forms import LessonProgressForm
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 from lessons.services import renditions
@@ -69,22 +70,33 @@ def _enroll_required(request, course: Course, lesson: Lesson | None = None) -> H
     )
 
 
-def _course_and_lesson(request, course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, bool]:
-    """`_course` and `_lesson` in one query (the lesson with its section and course), with the same
-    answers: a 404 for a course the user may not see or a lesson it does not have."""
+def _lesson_with_course(request, course_slug: str, lesson_slug: str) -> Lesson:
+    """The lesson with its section and course, in one query; a 404 for a course the user may not
+    see (checked first, as `_course` does) or a lesson the course does not have."""
     lesson = (
         Lesson.objects.select_related("section__course")
         .filter(slug=lesson_slug, section__course__slug=course_slug)
         .first()
     )
     if lesson is None:
-        _course(request, course_slug)  # a 404 for the course itself first, as before
+        _course(request, course_slug)
         raise Http404("No such lesson.")
+    return lesson
+
+
+def _course_and_lesson(request, course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, bool]:
+    """`_course` and `_lesson` in one query, with the same answers."""
+    lesson = _lesson_with_course(request, course_slug, lesson_slug)
     course = lesson.section.course
-    unlocked = services.course_unlocked_for(user=request.user, course=course)
+    return course, lesson, _unlocked_or_404(request, course)
+
+
+def _unlocked_or_404(request, course: Course, **access) -> bool:
+    """Whether the user may learn the course; a 404 when they may not even see it (a draft)."""
+    unlocked = services.course_unlocked_for(user=request.user, course=course, **access)
     if not unlocked and not Course.objects.visible_to(request.user).filter(pk=course.pk).exists():
         raise Http404("No such course.")
-    return course, lesson, unlocked
+    return unlocked
 
 
 def _signed_url_or_none(name: str, **kwargs) -> str | None:
@@ -101,25 +113,100 @@ def course_outline(request, course_slug):
     course, unlocked = _course(request, course_slug)
     if not unlocked:
         return _enroll_required(request, course)
-    outline = services.course_outline(user=request.user, course=course)
-    exam = PracticeExam.objects.filter(course=course).first()
-    certificate = Certificate.objects.filter(user=request.user, course=course).first()
-    return render(
-        request,
-        "lessons/outline.html",
-        {"course": course, "outline": outline, "exam": exam, "certificate": certificate},
-    )
+    return render(request, "lessons/outline.html", {"course": course, "body_html": _outline_body(request.user, course)})
 
 
-def _lesson_fragments(course: Course, lesson: Lesson, *, unlocked: bool) -> dict[str, SafeString]:
+def _outline_body(user, course: Course) -> SafeString:
+    """The outline of one student: sections, lessons with their ticks, quizzes, the practice exam,
+    where to continue and the certificate, as HTML (six queries when rendered).
+
+    Stored under the student's version token, which every progress save (the resume point moves),
+    certificate and enrollment write bumps (enrollments/student_cache.py), and the course's, which
+    lesson, section, quiz and practice-exam writes bump (courses/receivers.py, lessons/receivers.py).
+    The key names the student: one student's ticks are never another's.
+    """
+    student_token, course_token = tokens(student_version_key(user.pk), course_version_key(course.pk))
+    key = f"lessons:outline:{user.pk}:{course.pk}:{student_token}:{course_token}"
+    cacheable = UNCACHED not in (student_token, course_token)
+    html = cache.get(key) if cacheable else None
+    if html is None:
+        html = render_to_string(
+            "lessons/_outline_body.html",
+            {
+                "course": course,
+                "outline": services.course_outline(user=user, course=course),
+                "exam": PracticeExam.objects.filter(course=course).first(),
+                "certificate": Certificate.objects.filter(user=user, course=course).first(),
+            },
+        )
+        if cacheable:
+            cache.set(key, html)
+    # Rendered by our template, with autoescaping, before it was stored.
+    return mark_safe(html)  # noqa: S308
+
+
+class _LessonPageReads:
+    """Every cache entry the lesson page reads, in two round trips (the version tokens, then the
+    entries under them) rather than two per entry: on a shared machine each round trip to Redis
+    waits for its process to be scheduled, and they were most of the page."""
+
+    def __init__(self, user, course: Course, lesson: Lesson):
+        signed_in = user.is_authenticated
+        names = [course_version_key(course.pk)]
+        if signed_in:
+            names += [student_version_key(user.pk), progress_version_key(user.pk)]
+        read = tokens(*names)
+        self.course_token = read[0]
+        self.student_token, self.progress_token = read[1:] if signed_in else (UNCACHED, UNCACHED)
+        self.keys = {
+            "access": services.access_decision_key(
+                user_id=user.pk, course_id=course.pk, student_token=self.student_token, course_token=self.course_token
+            )
+            if signed_in
+            else None,
+            **{f"notes:{unlocked}": _fragments_key(lesson, unlocked, self.course_token) for unlocked in (True, False)},
+            **{
+                f"panel:{unlocked}": _curriculum_key(user, lesson, unlocked, self.course_token, self.progress_token)
+                for unlocked in (True, False)
+            },
+            "progress": _progress_key(user, lesson, self.student_token) if signed_in else None,
+        }
+        self.found = cache.get_many([key for key in self.keys.values() if key])
+
+    def access(self) -> dict:
+        return {"tokens_read": (self.student_token, self.course_token), "found": self.found}
+
+    def get(self, name: str):
+        """(key, value): the key is None when nothing may be stored, the value None on a miss."""
+        key = self.keys[name]
+        return key, self.found.get(key) if key else None
+
+
+def _fragments_key(lesson: Lesson, unlocked: bool, course_token: str) -> str | None:
+    return None if course_token == UNCACHED else f"lessons:fragments:{lesson.pk}:{int(unlocked)}:{course_token}"
+
+
+def _curriculum_key(user, lesson: Lesson, unlocked: bool, course_token: str, progress_token: str) -> str | None:
+    student = f"{user.pk}:{progress_token}" if unlocked else "locked"
+    key = f"lessons:curriculum:{lesson.pk}:{course_token}:{student}"
+    return None if UNCACHED in key else key
+
+
+def _progress_key(user, lesson: Lesson, student_token: str) -> str | None:
+    # Under the student's token, which every progress save bumps (lessons/receivers.py).
+    return None if student_token == UNCACHED else f"lessons:progress-row:{user.pk}:{lesson.pk}:{student_token}"
+
+
+def _lesson_fragments(
+    course: Course, lesson: Lesson, *, unlocked: bool, reads: _LessonPageReads
+) -> dict[str, SafeString]:
     """The lesson's notes (Markdown body, materials, quizzes) and its Previous/Next links, as HTML.
 
     The same for everyone who may read the lesson, so stored under the course's version token,
     which every lesson, section, material and quiz write bumps (courses/receivers.py); Markdown
     is the costly part of the page. Previews (not unlocked) show only the body.
     """
-    key = f"lessons:fragments:{lesson.pk}:{int(unlocked)}:{course_cache_version(course.pk)}"
-    fragments = cache.get(key)
+    key, fragments = reads.get(f"notes:{unlocked}")
     if fragments is None:
         context = {"course": course, "lesson": lesson, "unlocked": unlocked}
         if unlocked:
@@ -136,23 +223,20 @@ def _lesson_fragments(course: Course, lesson: Lesson, *, unlocked: bool) -> dict
             "notes": render_to_string("lessons/_lesson_notes.html", context),
             "nav": render_to_string("lessons/_lesson_nav.html", context) if unlocked else "",
         }
-        cache.set(key, fragments)
+        if key:
+            cache.set(key, fragments)
     # Rendered by our templates (Markdown sanitised by nh3) before they were stored.
     return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308
 
 
-def _curriculum_panel(user, course: Course, lesson: Lesson, *, unlocked: bool) -> dict:
+def _curriculum_panel(user, course: Course, lesson: Lesson, *, unlocked: bool, reads: _LessonPageReads) -> dict:
     """The course panel beside the lesson (its HTML) and the next lesson the player offers.
 
     Stored under the course's version token (titles, order, lessons added) and, for a student who
     may learn the course, their progress token, which a completion bumps (lessons/cache.py); the
     locked panel of a preview is the same for every visitor. One query when it is rendered.
     """
-    course_token = course_cache_version(course.pk)
-    student = f"{user.pk}:{progress_cache_version(user.pk)}" if unlocked else "locked"
-    key = f"lessons:curriculum:{lesson.pk}:{course_token}:{student}"
-    cacheable = UNCACHED not in key
-    panel = cache.get(key) if cacheable else None
+    key, panel = reads.get(f"panel:{unlocked}")
     if panel is None:
         curriculum = services.lesson_curriculum(user=user, course=course, lesson=lesson, unlocked=unlocked)
         following = curriculum.next_lesson
@@ -163,10 +247,21 @@ def _curriculum_panel(user, course: Course, lesson: Lesson, *, unlocked: bool) -
             ),
             "next_lesson": {"slug": following.slug, "title": following.title} if following else None,
         }
-        if cacheable:
+        if key:
             cache.set(key, panel)
     # Rendered by our template (every value escaped) before it was stored.
     return panel | {"html": mark_safe(panel["html"])}  # noqa: S308
+
+
+def _student_progress(user, lesson: Lesson, *, reads: _LessonPageReads) -> dict | None:
+    """Whether the student completed the lesson and where they stopped (None: never opened)."""
+    key, stored = reads.get("progress")
+    if stored is None:
+        row = lesson.progress.filter(user=user).first()
+        stored = (row and {"completed_at": row.completed_at, "position_seconds": row.position_seconds},)
+        if key:
+            cache.set(key, stored)
+    return stored[0] or None
 
 
 def _transcript(caption) -> list:
@@ -187,7 +282,10 @@ def _transcript(caption) -> list:
 @staff_view_with_mfa
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
-    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
+    lesson = _lesson_with_course(request, course_slug, lesson_slug)
+    course = lesson.section.course
+    reads = _LessonPageReads(request.user, course, lesson)
+    unlocked = _unlocked_or_404(request, course, **reads.access())
     if not (unlocked or lesson.is_preview):
         return _enroll_required(request, course, lesson)
     video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
@@ -204,9 +302,9 @@ def lesson_detail(request, course_slug, lesson_slug):
         "video_url": video_url,
         "hls_url": hls_url,
         "video_unavailable": bool(lesson.video) and video_url is None,
-        "fragments": _lesson_fragments(course, lesson, unlocked=unlocked),
+        "fragments": _lesson_fragments(course, lesson, unlocked=unlocked, reads=reads),
         "student_preview": student_preview_requested(request, course),
-        "curriculum": _curriculum_panel(request.user, course, lesson, unlocked=unlocked),
+        "curriculum": _curriculum_panel(request.user, course, lesson, unlocked=unlocked, reads=reads),
     }
     if video_url:
         # Caption tracks, each through a signed URL like the video (the same permission check).
@@ -218,10 +316,10 @@ def lesson_detail(request, course_slug, lesson_slug):
         if context["captions"]:
             context["transcript"] = _transcript(context["captions"][0][0])
     if unlocked:
-        progress = lesson.progress.filter(user=request.user).first()
+        progress = _student_progress(request.user, lesson, reads=reads)
         context |= {
             "progress": progress,
-            "resume_at": progress.position_seconds if progress and not progress.completed_at else 0,
+            "resume_at": progress["position_seconds"] if progress and not progress["completed_at"] else 0,
         }
     return render(request, "lessons/lesson.html", context)
 

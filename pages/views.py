@@ -106,11 +106,21 @@ def course_detail(request, slug):
             "json_ld": course_json_ld(course, reviews=latest_reviews),
         }
         cache.set(key, fragment)
+    # The upcoming flight sessions and "students also took": the same for everyone, stored under
+    # the public pages' token, which session and seat-booking writes bump (flights/receivers.py);
+    # an upcoming session becoming past, and the recommendations' nightly table, wait at most
+    # CACHE_TTL_SECONDS, as they do in the whole page stored for visitors.
+    schedule_key = f"pages:course-schedule:{course.pk}:{public_pages_version()}"
+    schedule_html = cache.get(schedule_key)
+    if schedule_html is None:
+        schedule_html = render_to_string("pages/_course_schedule.html", {"course": course})
+        cache.set(schedule_key, schedule_html)
     return render(
         request,
         "pages/course_detail.html",
         {
             "course": course,
+            "schedule_html": mark_safe(schedule_html),  # noqa: S308 - rendered by our templates
             # Both rendered and escaped by us (templates, course_json_ld) before caching.
             "body_html": mark_safe(fragment["body"]),  # noqa: S308
             "json_ld": mark_safe(fragment["json_ld"]),  # noqa: S308

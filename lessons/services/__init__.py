@@ -16,6 +16,7 @@ after a chargeback, if the school ever wants it, would be a receiver here plus a
 """
 
 from lessons.services.access import (
+    access_decision_key,
     course_staffed_by,
     course_unlocked_for,
     enrollment_granting_access,
@@ -81,6 +82,7 @@ __all__ = [
     "lesson_curriculum",
     "course_progress_by_course",
     "course_staffed_by",
+    "access_decision_key",
     "course_unlocked_for",
     "enrollment_granting_access",
     "exam_answers_save",

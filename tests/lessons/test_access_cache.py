@@ -146,3 +146,11 @@ def test_two_students_never_share_a_course_panel(enrolled, student_client, cours
     client = Client()
     client.force_login(other)
     assert 'Airspace classes<span class="visually-hidden"> (completed)</span>' not in client.get(url).content.decode()
+
+
+def test_a_saved_position_is_where_the_next_page_view_resumes(student_client, enrolled, course, lessons):
+    assert "Resuming at" not in student_client.get(lesson_url(course)).content.decode()
+    services.lesson_progress_save(user=enrolled, lesson=lessons["classes"], position_seconds=40)
+    assert "Resuming at 40 seconds" in student_client.get(lesson_url(course)).content.decode()
+    services.lesson_progress_save(user=enrolled, lesson=lessons["classes"], position_seconds=120)
+    assert "Resuming at 120 seconds" in student_client.get(lesson_url(course)).content.decode()
