@@ -154,3 +154,55 @@ def test_a_saved_position_is_where_the_next_page_view_resumes(student_client, en
     assert "Resuming at 40 seconds" in student_client.get(lesson_url(course)).content.decode()
     services.lesson_progress_save(user=enrolled, lesson=lessons["classes"], position_seconds=120)
     assert "Resuming at 120 seconds" in student_client.get(lesson_url(course)).content.decode()
+
+
+# -- the course outline and the logged-in course page, stored per student -----------------------
+
+
+def test_the_outline_and_course_page_cost_one_query_once_stored(
+    student_client, enrolled, course, lessons, django_assert_num_queries
+):
+    for url in (outline_url(course), course.get_absolute_url()):
+        student_client.get(url)  # renders and stores this student's parts
+        # The course row; the access decision, the outline, the Enroll box, the schedule and the
+        # course body come from the cache (and the session and the user, accounts/user_cache.py).
+        with django_assert_num_queries(1):
+            assert student_client.get(url).status_code == 200
+
+
+def test_two_students_never_share_an_outline_or_an_enroll_box(
+    enrolled, student_client, course, lessons, django_user_model
+):
+    other = django_user_model.objects.create_user(
+        email="other@example.com", password="x-unused-password-2", full_name="Olive Other"
+    )
+    Enrollment.objects.create(user=other, course=course, status=Enrollment.Status.ACTIVE)
+    services.lesson_complete(user=enrolled, lesson=lessons["classes"])
+    other_client = Client()
+    other_client.force_login(other)
+    outline, page = outline_url(course), course.get_absolute_url()
+    for _ in range(2):  # the second round is served from what the first stored
+        assert "1 of 3 required lessons complete" in student_client.get(outline).content.decode()
+        assert "0 of 3 required lessons complete" in other_client.get(outline).content.decode()
+    enrollment_services.enrollment_suspend(enrollment=Enrollment.objects.get(user=other), reason="dp_1")
+    for _ in range(2):
+        assert "Go to course" in student_client.get(page).content.decode()
+        other_page = other_client.get(page).content.decode()
+        assert "Go to course" not in other_page and "Access is paused" in other_page
+
+
+def test_progress_shows_in_the_outline_on_the_next_request(student_client, enrolled, course, lessons):
+    assert "0 of 3 required lessons complete" in student_client.get(outline_url(course)).content.decode()
+    services.lesson_progress_save(user=enrolled, lesson=lessons["classes"], position_seconds=590, completed=True)
+    assert "1 of 3 required lessons complete" in student_client.get(outline_url(course)).content.decode()
+
+
+def test_a_course_edit_shows_in_the_stored_outline_and_course_page(student_client, enrolled, course, lessons):
+    for url in (outline_url(course), course.get_absolute_url()):
+        student_client.get(url)
+    lessons["charts"].title = "Reading sectional charts"
+    lessons["charts"].save()
+    assert "Reading sectional charts" in student_client.get(outline_url(course)).content.decode()
+    course.price = 349
+    course.save()
+    assert "$349" in student_client.get(course.get_absolute_url()).content.decode()
