@@ -10,10 +10,11 @@ everything they publish.
 
 lessons does not listen to `enrollments.signals.enrollment_revoked`: access is checked on every
 request, through a decision cached under the student's version token that every enrollment write
-bumps (access.py), so a revoked or refunded enrollment stops unlocking on the next request, and
-signed URLs already handed out expire after PRIVATE_URL_EXPIRY_SECONDS, progress is kept for a later re-enrollment, and an
-issued certificate stays valid because it records a completion that happened. Voiding certificates
-after a chargeback, if the school ever wants it, would be a receiver here plus a `voided_at` field.
+bumps (access.py), so a revoked or refunded enrollment stops unlocking on the next request (signed
+URLs already handed out expire after PRIVATE_URL_EXPIRY_SECONDS); progress is kept for a later
+re-enrollment, and an issued certificate stays valid because it records a completion that
+happened. Voiding certificates after a chargeback, if the school ever wants it, would be a
+receiver here plus a `voided_at` field.
 """
 
 from lessons.services.access import (
