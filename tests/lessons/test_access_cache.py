@@ -206,3 +206,13 @@ def test_a_course_edit_shows_in_the_stored_outline_and_course_page(student_clien
     course.price = 349
     course.save()
     assert "$349" in student_client.get(course.get_absolute_url()).content.decode()
+
+
+def test_a_practice_exam_edit_shows_in_the_stored_outline(student_client, enrolled, course, lessons):
+    from lessons.models import PracticeExam
+
+    exam = PracticeExam.objects.create(course=course, title="Mock knowledge test", question_count=40)
+    assert "40 questions" in student_client.get(outline_url(course)).content.decode()
+    exam.question_count = 60
+    exam.save()
+    assert "60 questions" in student_client.get(outline_url(course)).content.decode()
