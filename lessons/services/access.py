@@ -9,7 +9,8 @@ Redis under the student's version token (enrollments/student_cache.py) and the c
 - a course's instructors changing bumps the course's token (courses/receivers.py);
 - superusers are answered from the signed-in user's own row, never from this cache.
 A decision also expires after ACCESS_DECISION_SECONDS, which bounds what a lost bump (Redis
-refusing one write) could leave behind. With Redis unreachable nothing is stored: every request
+refusing one write, or a Redis restored from a snapshot older than the bump, token and decision
+together) could leave behind. With Redis unreachable nothing is stored: every request
 asks the database.
 """
 
