@@ -32,9 +32,10 @@ from core.cache_versions import UNCACHED, tokens
 from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
 from courses.cache import course_version_key
 from courses.models import Course, student_preview_requested
+from courses.rows import course_by_slug
 from enrollments.student_cache import student_version_key
 from lessons import services
-from lessons.cache import progress_version_key
+from lessons.cache import lesson_by_slugs, progress_version_key
 from lessons.forms import LessonProgressForm
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 from lessons.services import renditions
@@ -71,13 +72,9 @@ def _enroll_required(request, course: Course, lesson: Lesson | None = None) -> H
 
 
 def _lesson_with_course(request, course_slug: str, lesson_slug: str) -> Lesson:
-    """The lesson with its section and course, in one query; a 404 for a course the user may not
-    see (checked first, as `_course` does) or a lesson the course does not have."""
-    lesson = (
-        Lesson.objects.select_related("section__course")
-        .filter(slug=lesson_slug, section__course__slug=course_slug)
-        .first()
-    )
+    """The lesson with its section and course, in one query or none (lessons/cache.py); a 404 for
+    a course the user may not see (checked first, as `_course` does) or a lesson it does not have."""
+    lesson = lesson_by_slugs(course_slug, lesson_slug)
     if lesson is None:
         _course(request, course_slug)
         raise Http404("No such lesson.")
@@ -110,7 +107,7 @@ def _signed_url_or_none(name: str, **kwargs) -> str | None:
 @staff_view_with_mfa
 @require_GET
 def course_outline(request, course_slug):
-    course = Course.objects.filter(slug=course_slug).first()
+    course = course_by_slug(course_slug)
     if course is None:
         raise Http404("No such course.")
     user = request.user

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
@@ -24,6 +24,7 @@ from core.cache_versions import tokens
 from core.page_cache import cache_page_for_visitors
 from courses.cache import PUBLIC_PAGES_VERSION_KEY, course_version_key, public_pages_version
 from courses.models import Category, Course, course_page_prefetches, student_preview_requested
+from courses.rows import course_by_slug
 from courses.seo import absolute_url, course_json_ld
 from enrollments.models import Enrollment
 from enrollments.student_cache import student_version_key
@@ -74,7 +75,13 @@ def favicon(request):
 @require_safe
 @cache_page_for_visitors(public_pages_version)
 def course_detail(request, slug):
-    course = get_object_or_404(Course.objects.visible_to(request.user).select_related("category"), slug=slug)
+    # The row from the cache (courses/rows.py); drafts and archived courses only for those who may see them.
+    course = course_by_slug(slug)
+    if course is None or not (
+        course.status == Course.Status.PUBLISHED
+        or Course.objects.visible_to(request.user).filter(pk=course.pk).exists()
+    ):
+        raise Http404("No such course.")
     # Every cache entry of the page in two round trips, the tokens then the entries, rather than
     # two per entry (bench/PROFILE.md: round trips were a third of a signed-in view).
     user = request.user

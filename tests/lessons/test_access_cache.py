@@ -159,14 +159,15 @@ def test_a_saved_position_is_where_the_next_page_view_resumes(student_client, en
 # -- the course outline and the logged-in course page, stored per student -----------------------
 
 
-def test_the_outline_and_course_page_cost_one_query_once_stored(
+def test_the_outline_and_course_page_ask_no_query_once_stored(
     student_client, enrolled, course, lessons, django_assert_num_queries
 ):
     for url in (outline_url(course), course.get_absolute_url()):
         student_client.get(url)  # renders and stores this student's parts
-        # The course row; the access decision, the outline, the Enroll box, the schedule and the
-        # course body come from the cache (and the session and the user, accounts/user_cache.py).
-        with django_assert_num_queries(1):
+        # The course row (courses/rows.py), the access decision, the outline, the Enroll box, the
+        # schedule and the course body come from the cache (and the session and the user,
+        # accounts/user_cache.py).
+        with django_assert_num_queries(0):
             assert student_client.get(url).status_code == 200
 
 
@@ -216,3 +217,30 @@ def test_a_practice_exam_edit_shows_in_the_stored_outline(student_client, enroll
     exam.question_count = 60
     exam.save()
     assert "60 questions" in student_client.get(outline_url(course)).content.decode()
+
+
+# -- the rows looked up by slug (courses/rows.py, lessons/cache.py) --------------------------------
+
+
+def test_a_lesson_edit_shows_on_the_next_lesson_page(student_client, enrolled, course, lessons):
+    url = lesson_url(course)
+    assert "<h1>Airspace classes</h1>" in student_client.get(url).content.decode()  # the row is stored
+    lessons["classes"].title = "Airspace classes, B to G"
+    lessons["classes"].save()
+    assert "<h1>Airspace classes, B to G</h1>" in student_client.get(url).content.decode()
+
+
+def test_a_lesson_written_with_update_drops_its_stored_row(course, lessons):
+    from lessons.cache import lesson_by_slugs
+
+    assert lesson_by_slugs(course.slug, "airspace-classes").video_state != "failed"  # stored now
+    lessons["classes"].video_state_set("failed", "ffmpeg said no")
+    assert lesson_by_slugs(course.slug, "airspace-classes").video_state == "failed"
+
+
+def test_unpublishing_hides_the_course_page_on_the_next_request(client, course, lessons, outsider):
+    client.force_login(outsider)
+    assert client.get(course.get_absolute_url()).status_code == 200  # the row is stored
+    course.status = course.Status.DRAFT
+    course.save()
+    assert client.get(course.get_absolute_url()).status_code == 404
