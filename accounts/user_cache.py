@@ -22,10 +22,17 @@ on every page; group changes drop the copies (receivers below), and a teaching p
 delete does so from courses/receivers.py.
 
 The API's bearer tokens (accounts/tokens.py) read the same copy.
+
+`forget_users` also bumps the user's account version (`account_version_key`): "My account"
+(accounts/views.py) is stored under it, and shows the row, whether the email address is confirmed
+and which second factors are set up, so email address and authenticator writes forget the user
+too (receivers below).
 """
 
 import copy
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, get_user_model, load_backend, user_logged_in
@@ -38,9 +45,15 @@ from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
+from core.cache_versions import bump
+
 
 def _key(pk) -> str:
     return f"auth-user:{pk}"
+
+
+def account_version_key(pk) -> str:
+    return f"accounts:version:{pk}"
 
 
 def user_by_pk(pk):
@@ -88,6 +101,7 @@ def forget_users(*pks) -> None:
         return
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
+    bump(*(account_version_key(pk) for pk in pks if pk is not None))
 
 
 def get_user(request):
@@ -164,3 +178,12 @@ def user_logged_in_remember(sender, request, user, **kwargs):
     # After Django's own receiver saved last_login (connected first): the first page after
     # signing in already finds the row in the cache.
     remember_user(user)
+
+
+@receiver(post_save, sender=EmailAddress, dispatch_uid="accounts.user_cache.email_address_saved")
+@receiver(post_delete, sender=EmailAddress, dispatch_uid="accounts.user_cache.email_address_deleted")
+@receiver(post_save, sender=Authenticator, dispatch_uid="accounts.user_cache.authenticator_saved")
+@receiver(post_delete, sender=Authenticator, dispatch_uid="accounts.user_cache.authenticator_deleted")
+def account_fact_changed(sender, instance, **kwargs):
+    # "My account" shows whether the address is confirmed and which second factors are set up.
+    forget_users(instance.user_id)

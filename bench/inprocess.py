@@ -81,12 +81,12 @@ def main() -> None:
             response = client.get(path, **extra)
         if response.status_code != 200:
             sys.exit(f"{name}: {path} answered {response.status_code}")
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureQueriesContext(connection) as queries, _RedisCommands() as commands:
             client.get(path, **extra)
-        clients[name] = (client, path, extra, len(queries))
+        clients[name] = (client, path, extra, len(queries), commands.count)
     best = {name: float("inf") for name in clients}
     for _ in range(rounds):
-        for name, (client, path, extra, _) in clients.items():
+        for name, (client, path, extra, *_) in clients.items():
             started = time.perf_counter()
             for _ in range(requests):
                 client.get(path, **extra)
@@ -95,7 +95,7 @@ def main() -> None:
         import cProfile
         import pstats
 
-        client, path, extra, _ = clients[profiled]
+        client, path, extra, *_ = clients[profiled]
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(requests):
@@ -103,9 +103,31 @@ def main() -> None:
         profiler.disable()
         pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
     floor = best["/healthz"]
-    print(f"{'page':26} {'ms/req':>8} {'ratio':>6} {'queries':>8}")
+    print(f"{'page':26} {'ms/req':>8} {'ratio':>6} {'queries':>8} {'redis':>6}")
     for name, seconds in best.items():
-        print(f"{name:26} {seconds * 1000:8.2f} {floor / seconds:6.2f} {clients[name][3]:8d}")
+        print(f"{name:26} {seconds * 1000:8.2f} {floor / seconds:6.2f} {clients[name][3]:8d} {clients[name][4]:6d}")
+
+
+class _RedisCommands:
+    """Counts the commands sent to Redis (each one a round trip) while it is open."""
+
+    def __enter__(self):
+        import redis
+
+        self.count = 0
+        self._original = original = redis.Redis.execute_command
+
+        def counted(client, *args, **kwargs):
+            self.count += 1
+            return original(client, *args, **kwargs)
+
+        redis.Redis.execute_command = counted
+        return self
+
+    def __exit__(self, *exc):
+        import redis
+
+        redis.Redis.execute_command = self._original
 
 
 if __name__ == "__main__":

@@ -17,6 +17,9 @@ import secrets
 from django.core.cache import cache
 from django.db import transaction
 
+# The token read while the cache is unreachable: nothing may be stored under it.
+UNCACHED = "uncached"
+
 
 def tokens(*keys: str) -> list[str]:
     """The current token of each key, in one cache round trip when they all exist."""
@@ -27,7 +30,7 @@ def tokens(*keys: str) -> list[str]:
         for key in missing:
             cache.add(key, secrets.token_hex(8), timeout=None)
         found |= cache.get_many(missing)
-    return [found.get(key, "uncached") for key in keys]
+    return [found.get(key, UNCACHED) for key in keys]
 
 
 def bump(*keys: str) -> None:

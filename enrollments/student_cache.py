@@ -9,8 +9,10 @@ list of their enrollments) is stored under `student_cache_key`, which changes wi
   writes bump (titles, lesson counts, session dates).
 
 What no write announces (an upcoming session becoming past) waits at most CACHE_TTL_SECONDS.
-Access to lessons is never decided from a cache: that stays a query per request, so a refund or
-a revocation takes effect at once. See docs/ARCHITECTURE.md, "Caching".
+The access decision ("may this student open this course's lessons", lessons/services/access.py)
+is cached under this token too: every enrollment write (activation, refund, revocation, dispute
+pause and restore, re-enrollment) bumps it now and again after its transaction commits, so it takes
+effect on the very next request. See docs/ARCHITECTURE.md, "Caching".
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -21,19 +23,19 @@ from courses.cache import PUBLIC_PAGES_VERSION_KEY
 from enrollments.models import Enrollment
 
 
-def _version_key(user_id: int) -> str:
+def student_version_key(user_id: int) -> str:
     return f"student:version:{user_id}"
 
 
 def student_cache_bump(*user_ids: int) -> None:
     """Re-render what is cached for these students on their next request."""
-    bump(*{_version_key(user_id) for user_id in user_ids if user_id})
+    bump(*{student_version_key(user_id) for user_id in user_ids if user_id})
 
 
 def student_cache_key(name: str, user_id: int) -> str:
     """A key that changes whenever what this student sees may have: their token and the public
     one, read in one round trip."""
-    student, public = tokens(_version_key(user_id), PUBLIC_PAGES_VERSION_KEY)
+    student, public = tokens(student_version_key(user_id), PUBLIC_PAGES_VERSION_KEY)
     return f"student:{name}:{user_id}:{student}:{public}"
 
 

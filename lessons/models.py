@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.storage import private_storage
+from courses.cache import public_pages_bump
 from courses.models import Course, Section
 
 
@@ -121,6 +122,8 @@ class Lesson(models.Model):
             video_error=self.video_error,
             video_state_changed_at=self.video_state_changed_at,
         )
+        # update() sends no signal: the stored lesson rows (lessons/cache.py) are dropped here.
+        public_pages_bump()
 
     @property
     def has_renditions(self) -> bool:

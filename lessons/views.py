@@ -28,10 +28,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_view_with_mfa
+from core.cache_versions import UNCACHED, tokens
 from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
-from courses.cache import course_cache_version
+from courses.cache import course_version_key
 from courses.models import Course, student_preview_requested
+from courses.rows import course_by_slug
+from enrollments.student_cache import student_version_key
 from lessons import services
+from lessons.cache import lesson_by_slugs, progress_version_key
 from lessons.forms import ExamAutosaveError, LessonProgressForm, exam_autosave_parse
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 from lessons.services import renditions
@@ -67,8 +71,29 @@ def _enroll_required(request, course: Course, lesson: Lesson | None = None) -> H
     )
 
 
-def _lesson(course: Course, lesson_slug: str) -> Lesson:
-    return get_object_or_404(Lesson.objects.select_related("section__course"), slug=lesson_slug, section__course=course)
+def _lesson_with_course(request, course_slug: str, lesson_slug: str) -> Lesson:
+    """The lesson with its section and course, in one query or none (lessons/cache.py); a 404 for
+    a course the user may not see (checked first, as `_course` does) or a lesson it does not have."""
+    lesson = lesson_by_slugs(course_slug, lesson_slug)
+    if lesson is None:
+        _course(request, course_slug)
+        raise Http404("No such lesson.")
+    return lesson
+
+
+def _course_and_lesson(request, course_slug: str, lesson_slug: str) -> tuple[Course, Lesson, bool]:
+    """`_course` and `_lesson` in one query, with the same answers."""
+    lesson = _lesson_with_course(request, course_slug, lesson_slug)
+    course = lesson.section.course
+    return course, lesson, _unlocked_or_404(request, course)
+
+
+def _unlocked_or_404(request, course: Course, **access) -> bool:
+    """Whether the user may learn the course; a 404 when they may not even see it (a draft)."""
+    unlocked = services.course_unlocked_for(user=request.user, course=course, **access)
+    if not unlocked and not Course.objects.visible_to(request.user).filter(pk=course.pk).exists():
+        raise Http404("No such course.")
+    return unlocked
 
 
 def _signed_url_or_none(name: str, **kwargs) -> str | None:
@@ -82,28 +107,121 @@ def _signed_url_or_none(name: str, **kwargs) -> str | None:
 @staff_view_with_mfa
 @require_GET
 def course_outline(request, course_slug):
-    course, unlocked = _course(request, course_slug)
-    if not unlocked:
+    course = course_by_slug(course_slug)
+    if course is None:
+        raise Http404("No such course.")
+    user = request.user
+    # The access decision and the stored outline live under the same two tokens: one round trip
+    # for the tokens, one for both entries.
+    if user.is_authenticated:
+        student_token, course_token = tokens(student_version_key(user.pk), course_version_key(course.pk))
+        access_key = services.access_decision_key(
+            user_id=user.pk, course_id=course.pk, student_token=student_token, course_token=course_token
+        )
+        outline_key = _outline_key(user, course, student_token, course_token)
+        found = cache.get_many([key for key in (access_key, outline_key) if key])
+        access = {"tokens_read": (student_token, course_token), "found": found}
+    else:
+        outline_key, found, access = None, {}, {}
+    if not _unlocked_or_404(request, course, **access):
         return _enroll_required(request, course)
-    outline = services.course_outline(user=request.user, course=course)
-    exam = PracticeExam.objects.filter(course=course).first()
-    certificate = Certificate.objects.filter(user=request.user, course=course).first()
-    return render(
-        request,
-        "lessons/outline.html",
-        {"course": course, "outline": outline, "exam": exam, "certificate": certificate},
-    )
+    body = _outline_body(user, course, key=outline_key, html=found.get(outline_key) if outline_key else None)
+    return render(request, "lessons/outline.html", {"course": course, "body_html": body})
 
 
-def _lesson_fragments(course: Course, lesson: Lesson, *, unlocked: bool) -> dict[str, SafeString]:
+def _outline_key(user, course: Course, student_token: str, course_token: str) -> str | None:
+    if UNCACHED in (student_token, course_token):
+        return None
+    return f"lessons:outline:{user.pk}:{course.pk}:{student_token}:{course_token}"
+
+
+def _outline_body(user, course: Course, *, key: str | None, html: str | None) -> SafeString:
+    """The outline of one student: sections, lessons with their ticks, quizzes, the practice exam,
+    where to continue and the certificate, as HTML (six queries when rendered).
+
+    Stored under the student's version token, which every progress save (the resume point moves),
+    certificate and enrollment write bumps (enrollments/student_cache.py), and the course's, which
+    lesson, section, quiz and practice-exam writes bump (courses/receivers.py, lessons/receivers.py).
+    The key names the student: one student's ticks are never another's.
+    """
+    if html is None:
+        html = render_to_string(
+            "lessons/_outline_body.html",
+            {
+                "course": course,
+                "outline": services.course_outline(user=user, course=course),
+                "exam": PracticeExam.objects.filter(course=course).first(),
+                "certificate": Certificate.objects.filter(user=user, course=course).first(),
+            },
+        )
+        if key:
+            cache.set(key, html)
+    # Rendered by our template, with autoescaping, before it was stored.
+    return mark_safe(html)  # noqa: S308
+
+
+class _LessonPageReads:
+    """Every cache entry the lesson page reads, in two round trips (the version tokens, then the
+    entries under them) rather than two per entry: on a shared machine each round trip to Redis
+    waits for its process to be scheduled, and they were most of the page."""
+
+    def __init__(self, user, course: Course, lesson: Lesson):
+        signed_in = user.is_authenticated
+        names = [course_version_key(course.pk)]
+        if signed_in:
+            names += [student_version_key(user.pk), progress_version_key(user.pk)]
+        read = tokens(*names)
+        self.course_token = read[0]
+        self.student_token, self.progress_token = read[1:] if signed_in else (UNCACHED, UNCACHED)
+        self.keys = {
+            "access": services.access_decision_key(
+                user_id=user.pk, course_id=course.pk, student_token=self.student_token, course_token=self.course_token
+            )
+            if signed_in
+            else None,
+            **{f"notes:{unlocked}": _fragments_key(lesson, unlocked, self.course_token) for unlocked in (True, False)},
+            **{
+                f"panel:{unlocked}": _curriculum_key(user, lesson, unlocked, self.course_token, self.progress_token)
+                for unlocked in (True, False)
+            },
+            "progress": _progress_key(user, lesson, self.student_token) if signed_in else None,
+        }
+        self.found = cache.get_many([key for key in self.keys.values() if key])
+
+    def access(self) -> dict:
+        return {"tokens_read": (self.student_token, self.course_token), "found": self.found}
+
+    def get(self, name: str):
+        """(key, value): the key is None when nothing may be stored, the value None on a miss."""
+        key = self.keys[name]
+        return key, self.found.get(key) if key else None
+
+
+def _fragments_key(lesson: Lesson, unlocked: bool, course_token: str) -> str | None:
+    return None if course_token == UNCACHED else f"lessons:fragments:{lesson.pk}:{int(unlocked)}:{course_token}"
+
+
+def _curriculum_key(user, lesson: Lesson, unlocked: bool, course_token: str, progress_token: str) -> str | None:
+    student = f"{user.pk}:{progress_token}" if unlocked else "locked"
+    key = f"lessons:curriculum:{lesson.pk}:{course_token}:{student}"
+    return None if UNCACHED in key else key
+
+
+def _progress_key(user, lesson: Lesson, student_token: str) -> str | None:
+    # Under the student's token, which every progress save bumps (lessons/receivers.py).
+    return None if student_token == UNCACHED else f"lessons:progress-row:{user.pk}:{lesson.pk}:{student_token}"
+
+
+def _lesson_fragments(
+    course: Course, lesson: Lesson, *, unlocked: bool, reads: _LessonPageReads
+) -> dict[str, SafeString]:
     """The lesson's notes (Markdown body, materials, quizzes) and its Previous/Next links, as HTML.
 
     The same for everyone who may read the lesson, so stored under the course's version token,
     which every lesson, section, material and quiz write bumps (courses/receivers.py); Markdown
     is the costly part of the page. Previews (not unlocked) show only the body.
     """
-    key = f"lessons:fragments:{lesson.pk}:{int(unlocked)}:{course_cache_version(course.pk)}"
-    fragments = cache.get(key)
+    key, fragments = reads.get(f"notes:{unlocked}")
     if fragments is None:
         context = {"course": course, "lesson": lesson, "unlocked": unlocked}
         if unlocked:
@@ -120,9 +238,48 @@ def _lesson_fragments(course: Course, lesson: Lesson, *, unlocked: bool) -> dict
             "notes": render_to_string("lessons/_lesson_notes.html", context),
             "nav": render_to_string("lessons/_lesson_nav.html", context) if unlocked else "",
         }
-        cache.set(key, fragments)
+        if key:
+            cache.set(key, fragments)
     # Rendered by our templates (Markdown sanitised by nh3) before they were stored.
     return {name: mark_safe(html) for name, html in fragments.items()}  # noqa: S308
+
+
+def _curriculum_panel(user, course: Course, lesson: Lesson, *, unlocked: bool, reads: _LessonPageReads) -> dict:
+    """The course panel beside the lesson (its HTML) and the next lesson the player offers.
+
+    Stored under the course's version token (titles, order, lessons added) and, for a student who
+    may learn the course, their progress token, which a completion bumps (lessons/cache.py); the
+    locked panel of a preview is the same for every visitor. One query when it is rendered.
+    """
+    key, panel = reads.get(f"panel:{unlocked}")
+    if panel is None:
+        curriculum = services.lesson_curriculum(user=user, course=course, lesson=lesson, unlocked=unlocked)
+        following = curriculum.next_lesson
+        panel = {
+            "html": render_to_string(
+                "lessons/_curriculum.html",
+                {"curriculum": curriculum, "course": course, "unlocked": unlocked, "user": user},
+            ),
+            "next_lesson": {"slug": following.slug, "title": following.title} if following else None,
+            # "Lesson N of M" on the phone's drawer button and header.
+            "position": curriculum.position,
+            "count": curriculum.count,
+        }
+        if key:
+            cache.set(key, panel)
+    # Rendered by our template (every value escaped) before it was stored.
+    return panel | {"html": mark_safe(panel["html"])}  # noqa: S308
+
+
+def _student_progress(user, lesson: Lesson, *, reads: _LessonPageReads) -> dict | None:
+    """Whether the student completed the lesson and where they stopped (None: never opened)."""
+    key, stored = reads.get("progress")
+    if stored is None:
+        row = lesson.progress.filter(user=user).first()
+        stored = (row and {"completed_at": row.completed_at, "position_seconds": row.position_seconds},)
+        if key:
+            cache.set(key, stored)
+    return stored[0] or None
 
 
 def _transcript(caption) -> list:
@@ -143,8 +300,10 @@ def _transcript(caption) -> list:
 @staff_view_with_mfa
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    lesson = _lesson_with_course(request, course_slug, lesson_slug)
+    course = lesson.section.course
+    reads = _LessonPageReads(request.user, course, lesson)
+    unlocked = _unlocked_or_404(request, course, **reads.access())
     if not (unlocked or lesson.is_preview):
         return _enroll_required(request, course, lesson)
     video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
@@ -161,9 +320,9 @@ def lesson_detail(request, course_slug, lesson_slug):
         "video_url": video_url,
         "hls_url": hls_url,
         "video_unavailable": bool(lesson.video) and video_url is None,
-        "fragments": _lesson_fragments(course, lesson, unlocked=unlocked),
+        "fragments": _lesson_fragments(course, lesson, unlocked=unlocked, reads=reads),
         "student_preview": student_preview_requested(request, course),
-        "curriculum": services.lesson_curriculum(user=request.user, course=course, lesson=lesson, unlocked=unlocked),
+        "curriculum": _curriculum_panel(request.user, course, lesson, unlocked=unlocked, reads=reads),
     }
     if video_url:
         # Caption tracks, each through a signed URL like the video (the same permission check).
@@ -175,10 +334,10 @@ def lesson_detail(request, course_slug, lesson_slug):
         if context["captions"]:
             context["transcript"] = _transcript(context["captions"][0][0])
     if unlocked:
-        progress = lesson.progress.filter(user=request.user).first()
+        progress = _student_progress(request.user, lesson, reads=reads)
         context |= {
             "progress": progress,
-            "resume_at": progress.position_seconds if progress and not progress.completed_at else 0,
+            "resume_at": progress["position_seconds"] if progress and not progress["completed_at"] else 0,
         }
     return render(request, "lessons/lesson.html", context)
 
@@ -193,8 +352,7 @@ def lesson_hls(request, course_slug, lesson_slug, path):
     every request. Playlists are served as stored: their URIs are relative, so the player asks this
     view for every segment, which redirects to a short-lived signed URL. A refunded student's next
     segment is refused."""
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
     if not (unlocked or lesson.is_preview):
         return HttpResponse("Enroll in the course to watch this lesson.", status=403, content_type="text/plain")
     name = renditions.hls_file_name(lesson=lesson, path=path)
@@ -222,8 +380,7 @@ def lesson_hls(request, course_slug, lesson_slug, path):
 @require_POST
 def lesson_progress(request, course_slug, lesson_slug):
     """JSON endpoint for the player: saves the position and, at the video's end, completion."""
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
     if not unlocked:
         return JsonResponse({"error": "Enroll in this course to save your progress."}, status=403)
     form = LessonProgressForm(request.POST)
@@ -246,8 +403,7 @@ def lesson_progress(request, course_slug, lesson_slug):
 @staff_view_with_mfa
 @require_POST
 def lesson_mark_complete(request, course_slug, lesson_slug):
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
     if not unlocked:
         return _enroll_required(request, course, lesson)
     services.lesson_complete(user=request.user, lesson=lesson)
@@ -262,8 +418,7 @@ def lesson_mark_complete(request, course_slug, lesson_slug):
 @staff_view_with_mfa
 @require_GET
 def material_download(request, course_slug, lesson_slug, material_id):
-    course, unlocked = _course(request, course_slug)
-    lesson = _lesson(course, lesson_slug)
+    course, lesson, unlocked = _course_and_lesson(request, course_slug, lesson_slug)
     if not unlocked:
         return _enroll_required(request, course, lesson)
     material = get_object_or_404(lesson.materials, pk=material_id)

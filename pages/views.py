@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
@@ -21,11 +21,15 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from accounts.decorators import staff_view_with_mfa
+from core.cache_versions import tokens
 from core.page_cache import cache_page_for_visitors
-from courses.cache import course_cache_version, public_pages_version
+from courses.cache import PUBLIC_PAGES_VERSION_KEY, course_version_key, public_pages_version
 from courses.models import Category, Course, course_page_prefetches, student_preview_requested
+from courses.rows import course_by_slug
 from courses.seo import absolute_url, course_json_ld
 from enrollments.models import Enrollment
+from enrollments.student_cache import student_version_key
+from enrollments.templatetags.enrollment_tags import enroll_box_key
 from flights.models import FlightSession
 from lessons.models import Lesson
 from reviews import services as review_services
@@ -73,9 +77,32 @@ def favicon(request):
 @require_safe
 @cache_page_for_visitors(public_pages_version)
 def course_detail(request, slug):
-    course = get_object_or_404(Course.objects.visible_to(request.user).select_related("category"), slug=slug)
-    key = f"courses:page:{course.pk}:{course_cache_version(course.pk)}"
-    fragment = cache.get(key)
+    # The row from the cache (courses/rows.py); drafts and archived courses only for those who may see them.
+    course = course_by_slug(slug)
+    if course is None or not (
+        course.status == Course.Status.PUBLISHED
+        or Course.objects.visible_to(request.user).filter(pk=course.pk).exists()
+    ):
+        raise Http404("No such course.")
+    # Every cache entry of the page in two round trips, the tokens then the entries, rather than
+    # two per entry (bench/PROFILE.md: round trips were a third of a signed-in view).
+    user = request.user
+    names = [course_version_key(course.pk), PUBLIC_PAGES_VERSION_KEY]
+    if user.is_authenticated:
+        names.append(student_version_key(user.pk))
+    course_token, public_token, *student_token = tokens(*names)
+    keys = {
+        "body": f"courses:page:{course.pk}:{course_token}",
+        "schedule": f"pages:course-schedule:{course.pk}:{public_token}",
+        "box": enroll_box_key(
+            user_id=user.pk, course_id=course.pk, student_token=student_token[0], course_token=course_token
+        )
+        if student_token
+        else None,
+    }
+    found = cache.get_many([key for key in keys.values() if key])
+    key = keys["body"]
+    fragment = found.get(key)
     if fragment is None:
         prefetch_related_objects([course], *course_page_prefetches())
         lesson_count, total_seconds = course.lesson_totals()
@@ -110,11 +137,22 @@ def course_detail(request, slug):
             "json_ld": course_json_ld(course, reviews=latest_reviews),
         }
         cache.set(key, fragment)
+    # The upcoming flight sessions and "students also took": the same for everyone, stored under
+    # the public pages' token, which session and seat-booking writes bump (flights/receivers.py);
+    # an upcoming session becoming past, and the recommendations' nightly table, wait at most
+    # CACHE_TTL_SECONDS, as they do in the whole page stored for visitors.
+    schedule_key = keys["schedule"]
+    schedule_html = found.get(schedule_key)
+    if schedule_html is None:
+        schedule_html = render_to_string("pages/_course_schedule.html", {"course": course})
+        cache.set(schedule_key, schedule_html)
     return render(
         request,
         "pages/course_detail.html",
         {
             "course": course,
+            "schedule_html": mark_safe(schedule_html),  # noqa: S308 - rendered by our templates
+            "enroll_box_reads": {"tokens": (student_token[0], course_token), "found": found} if student_token else None,
             # Both rendered and escaped by us (templates, course_json_ld) before caching.
             "body_html": mark_safe(fragment["body"]),  # noqa: S308
             "json_ld": mark_safe(fragment["json_ld"]),  # noqa: S308

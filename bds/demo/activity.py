@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from courses.models import Course
 from enrollments.models import Enrollment
+from enrollments.student_cache import student_cache_bump
 from flights.models import FlightSession, SeatBooking
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, LessonProgress, PracticeExam
 from payments.models import Payment, Refund
@@ -107,6 +108,7 @@ def _refund(payment: Payment, enrollment: Enrollment, *, at) -> None:
     )
     Payment.objects.filter(pk=payment.pk).update(status=Payment.Status.REFUNDED, amount_refunded=payment.amount)
     Enrollment.objects.filter(pk=enrollment.pk).update(status=Enrollment.Status.REFUNDED)
+    student_cache_bump(enrollment.user_id)  # update() sends no signal; access is cached under this token
 
 
 def _learn(student, enrollment: Enrollment, course: Course, randomizer: random.Random, *, since, now) -> None:

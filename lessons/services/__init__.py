@@ -9,13 +9,16 @@ preview lessons play for everyone, and the course's instructors and superusers m
 everything they publish.
 
 lessons does not listen to `enrollments.signals.enrollment_revoked`: access is checked on every
-request (a revoked or refunded enrollment stops unlocking at once, and signed URLs already handed
-out expire after PRIVATE_URL_EXPIRY_SECONDS), progress is kept for a later re-enrollment, and an
-issued certificate stays valid because it records a completion that happened. Voiding certificates
-after a chargeback, if the school ever wants it, would be a receiver here plus a `voided_at` field.
+request, through a decision cached under the student's version token that every enrollment write
+bumps (access.py), so a revoked or refunded enrollment stops unlocking on the next request (signed
+URLs already handed out expire after PRIVATE_URL_EXPIRY_SECONDS); progress is kept for a later
+re-enrollment, and an issued certificate stays valid because it records a completion that
+happened. Voiding certificates after a chargeback, if the school ever wants it, would be a
+receiver here plus a `voided_at` field.
 """
 
 from lessons.services.access import (
+    access_decision_key,
     course_staffed_by,
     course_unlocked_for,
     enrollment_granting_access,
@@ -95,6 +98,7 @@ __all__ = [
     "lesson_curriculum",
     "course_progress_by_course",
     "course_staffed_by",
+    "access_decision_key",
     "course_unlocked_for",
     "enrollment_granting_access",
     "exam_answers_save",

@@ -38,7 +38,10 @@ def lesson_progress_save(*, user, lesson: Lesson, position_seconds: int, complet
         newly_completed = completed and progress.completed_at is None
         if newly_completed:
             progress.completed_at = timezone.now()
-        progress.save(update_fields=["position_seconds", "completed_at", "updated_at"])
+        # completed_at only when it changes: a position alone leaves the course panel's ticks cached
+        # (lessons/receivers.py).
+        fields = ["position_seconds", "updated_at", *(["completed_at"] if newly_completed else [])]
+        progress.save(update_fields=fields)
     if newly_completed:
         course_completion_check(user=user, course=lesson.section.course)
     return progress

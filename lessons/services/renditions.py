@@ -24,6 +24,7 @@ from django.core.files import File
 from django.db import transaction
 
 from core.storage import private_storage
+from courses.cache import public_pages_bump
 from lessons.models import Lesson
 
 logger = logging.getLogger(__name__)
@@ -234,6 +235,9 @@ def lesson_renditions_make(*, lesson_id: int) -> bool:
         else:
             replaced = False
             Lesson.objects.filter(pk=lesson_id).update(hls_source=video_name)
+            # update() sends no signal: the stored lesson rows (lessons/cache.py) would still say
+            # "no renditions", so the page would not offer HLS until they expired.
+            public_pages_bump()
     if replaced:
         renditions_delete(video_name=video_name)
         logger.info("renditions of lesson %s discarded: its video was replaced while encoding", lesson_id)

@@ -136,3 +136,43 @@ def test_the_service_refuses_a_wrong_password(student):
         user_delete_account(user=student, password="wrong")
     student.refresh_from_db()
     assert student.is_active
+
+
+# -- the stored page (accounts.views._me_body): what changes shows on the next request -----------
+
+
+def test_the_stored_page_asks_no_query_and_carries_each_browsers_csrf_token(student, django_assert_num_queries):
+    import re
+
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    for browser in (first, second):
+        browser.force_login(student)  # a login saves last_login, which bumps the account version
+    for browser in (first, second):
+        browser.get(ME)  # stores the page (the first), and the user row's copy
+    pages = {}
+    for browser in (first, second):
+        with django_assert_num_queries(0):
+            pages[browser] = browser.get(ME).content.decode()
+    for browser, html in pages.items():
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
+        assert tokens and "placeholder" not in html
+        # The token is one this browser's cookie accepts: a save goes through.
+        response = browser.post(ME, {"full_name": "Sam Student", "csrfmiddlewaretoken": tokens.pop()})
+        assert response.status_code == 302
+
+
+def test_confirming_the_address_shows_on_the_next_request(client, student):
+    client.force_login(student)
+    assert "Not confirmed" in client.get(ME).content.decode()
+    EmailAddress.objects.create(user=student, email=student.email, verified=True, primary=True)
+    text = client.get(ME).content.decode()
+    assert "Confirmed" in text and "Resend confirmation email" not in text
+
+
+def test_setting_up_an_authenticator_shows_on_the_next_request(client, student):
+    client.force_login(student)
+    assert 'badge-muted">Off' in client.get(ME).content.decode()
+    authenticator = Authenticator.objects.create(user=student, type=Authenticator.Type.TOTP, data={"secret": "X"})
+    assert 'badge-success">On' in client.get(ME).content.decode()
+    authenticator.delete()
+    assert 'badge-muted">Off' in client.get(ME).content.decode()

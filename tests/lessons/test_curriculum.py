@@ -1,8 +1,10 @@
 """The lesson page's course content panel: order, ticks, the current lesson, locks, one query."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
+from lessons import services
 from lessons.models import Lesson, LessonProgress
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +17,7 @@ def lesson_url(course, slug):
 def test_panel_lists_every_lesson_with_ticks_and_marks_the_current_one(student_client, enrolled, course, lessons):
     LessonProgress.objects.create(user=enrolled, lesson=lessons["preview"], completed_at="2026-01-01T00:00Z")
     page = student_client.get(lesson_url(course, "reading-charts"))
-    curriculum = page.context["curriculum"]
+    curriculum = services.lesson_curriculum(user=enrolled, course=course, lesson=lessons["charts"], unlocked=True)
 
     assert [title for title, _items in curriculum.sections] == ["Getting started", "Airspace"]
     assert (curriculum.position, curriculum.count) == (3, 4)
@@ -31,7 +33,10 @@ def test_panel_lists_every_lesson_with_ticks_and_marks_the_current_one(student_c
 
 def test_a_visitor_on_a_preview_sees_the_other_lessons_locked(client, course, lessons):
     page = client.get(lesson_url(course, "welcome"))
-    locked = {item.slug for _title, items in page.context["curriculum"].sections for item in items if item.locked}
+    curriculum = services.lesson_curriculum(
+        user=AnonymousUser(), course=course, lesson=lessons["preview"], unlocked=False
+    )
+    locked = {item.slug for _title, items in curriculum.sections for item in items if item.locked}
     assert locked == {"airspace-classes", "reading-charts", "bonus-history"}
     html = page.content.decode()
     assert html.count("(locked: enroll to watch)") == 3
@@ -42,19 +47,20 @@ def test_lesson_page_query_count_does_not_grow_with_the_course(
     student_client, enrolled, course, lessons, sections, django_assert_num_queries
 ):
     url = lesson_url(course, "airspace-classes")
-    # Fills the lesson's cached notes. Then 6: the course, the access decision, the lesson, the
-    # curriculum, the captions and the student's progress (the session and the signed-in user come
-    # from the cache, accounts/user_cache.py).
+    # Fills the lesson's cached row, notes, course panel, progress and access decision. Then 1:
+    # the captions (the session and the signed-in user come from the cache, accounts/user_cache.py;
+    # the lesson with its course from lessons/cache.py; the access decision, the panel and the
+    # student's progress from lessons/services/access.py and lessons/views.py's caches).
     student_client.get(url)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(1):
         student_client.get(url)
     for number in range(10):
         lesson = Lesson.objects.create(
             section=sections[1], title=f"Extra {number}", slug=f"extra-{number}", order=10 + number
         )
         LessonProgress.objects.create(user=enrolled, lesson=lesson, completed_at="2026-01-01T00:00Z")
-    student_client.get(url)  # the course changed: its notes are rendered once more
-    with django_assert_num_queries(6):
+    student_client.get(url)  # the course changed: its notes and panel are rendered once more
+    with django_assert_num_queries(1):
         html = student_client.get(url).content.decode()
     assert "Extra 9" in html and "Lesson 2 of 14" in html
 
@@ -77,7 +83,6 @@ def test_a_lesson_without_a_known_duration_is_not_completed_by_its_position(stud
 
 def test_the_player_offers_speed_shortcuts_and_the_next_lesson(student_client, enrolled, course, lessons):
     page = student_client.get(lesson_url(course, "airspace-classes"))
-    assert page.context["curriculum"].next_lesson.slug == "reading-charts"
     html = page.content.decode()
     assert '<label for="player-speed">Speed</label>' in html
     assert "<summary>Keyboard shortcuts</summary>" in html

@@ -105,3 +105,38 @@ def test_api_login_fails_closed_while_the_lockout_counters_are_unreachable(clien
     web = client.post("/accounts/login/", {"login": student.email, "password": password})
     assert web.status_code != 302
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_answer_and_a_refund_still_closes_them_while_redis_is_down(client, student, private_redis):
+    """The stored signed-in pages (access decision, outline, lesson, course page, My account) fall
+    back to rendering, and access to the database, when their tokens cannot be read."""
+    from decimal import Decimal
+
+    from courses.models import Category, Course, Section
+    from enrollments import services
+    from lessons.models import Lesson
+
+    course = Course.objects.create(
+        slug="aerial-mapping",
+        title="Aerial Mapping",
+        summary="Photogrammetry from the air.",
+        category=Category.objects.create(name="Mapping", slug="mapping"),
+        price=Decimal("199.00"),
+        status=Course.Status.PUBLISHED,
+    )
+    section = Section.objects.create(course=course, title="Basics", order=1)
+    Lesson.objects.create(section=section, title="Lesson 1", slug="lesson-1", order=1)
+    enrollment = services.enrollment_activate(user=student, course=course)
+    client.force_login(student)
+    pages = ["/learn/aerial-mapping/", "/learn/aerial-mapping/lesson-1/", "/courses/aerial-mapping/", "/accounts/me/"]
+    for path in pages * 2:  # the second round from the cache
+        assert client.get(path).status_code == 200, path
+
+    private_redis.stop()
+
+    for path in pages:
+        assert client.get(path).status_code == 200, path
+    services.enrollment_refund(enrollment=enrollment)
+    assert client.get("/learn/aerial-mapping/").status_code == 403
+    assert client.get("/learn/aerial-mapping/lesson-1/").status_code == 403

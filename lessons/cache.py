@@ -1,0 +1,46 @@
+"""The student's progress token: what shows which lessons a student has completed (the lesson
+page's course panel, lessons/views.py) is cached under it. And the lesson rows the lesson page
+looks up by slug.
+
+Only a completion changing bumps it (a lesson completed, a completion removed or edited by staff),
+not every saved video position, which the player sends every few seconds: lessons/receivers.py.
+Tokens are explained in core/cache_versions.py.
+"""
+
+from django.core.cache import cache
+
+from core.cache_versions import UNCACHED, bump, tokens
+from courses.cache import public_pages_version
+
+
+def progress_version_key(user_id: int) -> str:
+    return f"lessons:progress-version:{user_id}"
+
+
+def progress_cache_version(user_id: int) -> str:
+    return tokens(progress_version_key(user_id))[0]
+
+
+def progress_bump(*user_ids: int) -> None:
+    bump(*{progress_version_key(user_id) for user_id in user_ids if user_id})
+
+
+def lesson_by_slugs(course_slug: str, lesson_slug: str):
+    """The lesson with its section and course, stored under the public pages' token like the
+    course rows of courses/rows.py (every lesson, section and course write bumps it; the lesson's
+    two `QuerySet.update()`, `Lesson.video_state_set` and the renditions' `hls_source`, bump it
+    themselves). None when the course has no such lesson."""
+    from lessons.models import Lesson
+
+    token = public_pages_version()
+    key = None if token == UNCACHED else f"lessons:row:{course_slug}:{lesson_slug}:{token}"
+    lesson = cache.get(key) if key else None
+    if lesson is None:
+        lesson = (
+            Lesson.objects.select_related("section__course")
+            .filter(slug=lesson_slug, section__course__slug=course_slug)
+            .first()
+        )
+        if lesson is not None and key:
+            cache.set(key, lesson)
+    return lesson
