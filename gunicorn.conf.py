@@ -32,10 +32,14 @@ graceful_timeout = 25
 # keep-alive. Closing also rules out the proxy reusing a connection just as gunicorn closes it.
 keepalive = 0
 
-# Restart each worker after about 2,000 requests (jittered so they do not restart together),
-# which caps any slow memory growth.
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are recycled on memory, not on a request count: one whose resident memory passes
+# WEB_WORKER_MAX_MEMORY_MB is restarted after its requests in flight (checked once a second,
+# core.gunicorn_worker). A worker holds about 140 MiB after a full benchmark on the ten-times data
+# (bench/RESULTS.md), so the default 300 MiB catches a leak or a runaway request, not normal use.
+# The request cap this replaces (2,000) restarted a worker every second or two at a burst's rate,
+# and /healthz's p99 went from about 150 ms to 670 ms with it (bench/PROFILE.md).
+max_requests = 0
+max_memory_mib = int(os.environ.get("WEB_WORKER_MAX_MEMORY_MB", "300"))
 
 # Django is imported and set up once, in the arbiter, before any worker is forked: a recycled
 # worker is then a fork (milliseconds) rather than a fresh Django boot (about a second of CPU,
@@ -68,6 +72,7 @@ def post_fork(server, worker):
     from core.gunicorn_worker import forget_inherited_clients
 
     forget_inherited_clients()
+    worker.max_memory_mib = max_memory_mib
 
 
 # gunicorn 27 otherwise creates a control socket in the home folder; nothing here uses it.

@@ -170,8 +170,8 @@ def run_benchmarks(port: int, stripe_port: int) -> None:
     fixtures |= {"build_seconds": build_seconds, "load_before": load_before}
 
     log_path = Path(tempfile.gettempdir()) / f"bds-bench-gunicorn-{port}.log"
-    # Production's server settings as deployed: gunicorn.conf.py, worker recycling included.
-    server = start_server(env, port, log_path, recycling=True)
+    # Production's server settings as deployed: gunicorn.conf.py, its memory-based recycling included.
+    server = start_server(env, port, log_path)
     try:
         base = f"http://127.0.0.1:{port}"
         cookie = {"Cookie": f"sessionid={fixtures['session_key']}"}
@@ -226,13 +226,15 @@ def run_benchmarks(port: int, stripe_port: int) -> None:
         rss = peak_rss_kib(server.pid)
     finally:
         stop_server(server)
-    # The same pages without worker recycling (one round each), for comparison.
-    server = start_server(env, port, log_path, recycling=False)
+    # The same pages with the request-count recycling gunicorn.conf.py used before (one round
+    # each), for comparison: what moving to a memory cap changed.
+    server = start_server(env, port, log_path, extra_arguments=REQUEST_COUNT_RECYCLING)
     try:
-        no_recycling = [
+        by_request_count = [
             wrk(base + path, headers) | {"name": name, "path": path, "kind": kind}
             for name, path, headers, kind in pages
         ]
+        count_recycles = log_path.read_text().count("Booting worker") - int(WORKERS)
         query_counts = json.loads(
             manage(
                 env,
@@ -245,7 +247,7 @@ def run_benchmarks(port: int, stripe_port: int) -> None:
         webhook = run_webhooks(env, base) if int(WEBHOOK_PAYMENTS) else None
     finally:
         stop_server(server)
-    write_results(results, no_recycling, staff, recycles, rss, fixtures, webhook, query_counts)
+    write_results(results, by_request_count, staff, (recycles, count_recycles), rss, fixtures, webhook, query_counts)
 
 
 STAFF_P99_TARGET_MS = 200
@@ -302,9 +304,13 @@ def run_webhooks(env: dict, base: str) -> dict:
     return webhook
 
 
-def start_server(env: dict, port: int, log_path: Path, *, recycling: bool) -> subprocess.Popen:
-    """gunicorn with the deployed gunicorn.conf.py (threads, preload_app, keep-alive off, and
-    max_requests unless `recycling` is off); only the address and the process count are ours."""
+# gunicorn.conf.py's recycling until 2026-12-04: a restart every ~2,000 requests per worker.
+REQUEST_COUNT_RECYCLING = ["--max-requests", "2000", "--max-requests-jitter", "200"]
+
+
+def start_server(env: dict, port: int, log_path: Path, *, extra_arguments: list[str] = ()) -> subprocess.Popen:
+    """gunicorn with the deployed gunicorn.conf.py (threads, preload_app, keep-alive off, recycling
+    on memory); only the address, the process count and `extra_arguments` are ours."""
     command = [
         PYTHON,
         "-m",
@@ -321,8 +327,7 @@ def start_server(env: dict, port: int, log_path: Path, *, recycling: bool) -> su
         "--log-level",
         "info",  # "Booting worker" lines count the recycles
     ]
-    if not recycling:
-        command += ["--max-requests", "0", "--max-requests-jitter", "0"]
+    command += list(extra_arguments)
     with log_path.open("w") as log:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     wait_for(f"http://127.0.0.1:{port}")
@@ -372,9 +377,9 @@ def table(results: list[dict], query_counts: dict | None) -> list[str]:
 
 def write_results(
     results: list[dict],
-    no_recycling: list[dict],
+    by_request_count: list[dict],
     staff: list[dict],
-    recycles: int,
+    recycles: tuple[int, int],
     rss_kib: int,
     fixtures: dict,
     webhook: dict | None,
@@ -385,7 +390,8 @@ def write_results(
         "",
         f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC by `make bench` on this machine ({os.cpu_count()} cores,",
         f"wrk on the same cores), gunicorn.conf.py as deployed: {WORKERS} workers of "
-        f"{os.environ.get('WEB_THREADS', '4')} threads, preload_app, worker recycling on (max_requests),",
+        f"{os.environ.get('WEB_THREADS', '4')} threads, preload_app, workers recycled on memory",
+        "(WEB_WORKER_MAX_MEMORY_MB),",
         f"production settings, PostgreSQL + Redis, {CONNECTIONS} connections, {ROUNDS} rounds of {DURATION} per page,",
         "the median of each figure.",
         f"Data: {fixtures['counts']} (bench_data took {fixtures['build_seconds']:.0f} s in this run; "
@@ -396,7 +402,7 @@ def write_results(
         "SQL queries: on a fresh render (caches cleared; tests hold this count fixed whatever the data",
         "size) and when the page's caches are filled (what the benchmark mostly measures).",
         "",
-        f"## Production's server settings (workers recycled {recycles} times during the run)",
+        f"## Production's server settings (workers recycled {recycles[0]} times during the run)",
         "",
         *table(results, query_counts),
         "",
@@ -404,9 +410,10 @@ def write_results(
         "",
         *staff_table(staff),
         "",
-        "## For comparison: worker recycling off (max_requests 0), one round each",
+        "## For comparison: the request-count recycling it replaced (max_requests 2000, jitter 200), "
+        f"one round each; workers recycled {recycles[1]} times",
         "",
-        *table(no_recycling, None),
+        *table(by_request_count, None),
     ]
     if webhook is None:
         lines += ["", f"Peak RSS of a gunicorn worker after the run: {rss_kib / 1024:.0f} MiB.", ""]

@@ -15,10 +15,14 @@ pinned version; tests/resilience/test_slow_clients.py runs it for real, so an up
 them fails there first.
 """
 
+import os
+import resource
 import socket
+import sys
 import threading
 import time
 from contextlib import suppress
+from pathlib import Path
 
 from gunicorn.workers import gthread
 
@@ -26,7 +30,22 @@ from gunicorn.workers import gthread
 HEAD_DEADLINE_SECONDS = 5.0
 
 
+def resident_memory_mib() -> float:
+    """This process's resident memory now (Linux /proc), or its peak where /proc is missing."""
+    try:
+        resident_pages = int(Path("/proc/self/statm").read_text().split()[1])
+        return resident_pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux, bytes on macOS
+        return peak / (2**20 if sys.platform == "darwin" else 2**10)
+
+
 class HeadDeadlineThreadWorker(gthread.ThreadWorker):
+    # Restart this worker (gracefully, after its requests in flight) once its resident memory
+    # passes this many MiB; 0 never does. gunicorn.conf.py's post_fork sets it from
+    # WEB_WORKER_MAX_MEMORY_MB.
+    max_memory_mib: float = 0
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Connections whose head is being read on a thread, with the moment it must be complete.
@@ -54,6 +73,7 @@ class HeadDeadlineThreadWorker(gthread.ThreadWorker):
     def murder_pending(self):
         # gunicorn's main loop calls this about once a second, whatever the threads are doing.
         super().murder_pending()
+        self.restart_if_over_memory_cap()
         now = time.monotonic()
         with self.head_deadlines_lock:
             late = [conn for conn, deadline in self.head_deadlines.items() if deadline <= now]
@@ -63,6 +83,22 @@ class HeadDeadlineThreadWorker(gthread.ThreadWorker):
             self.log.warning("Closing %s: its request head took over %s s", conn.client, HEAD_DEADLINE_SECONDS)
             with suppress(OSError):  # the client may be gone already
                 conn.sock.shutdown(socket.SHUT_RD)
+
+    def restart_if_over_memory_cap(self) -> None:
+        """Recycling on memory instead of a request count: a worker is replaced only when it has
+        grown (a leak, a huge export), not every couple of thousand requests, which at a burst's
+        rate meant a restart every second or two and a p99 of hundreds of ms (bench/RESULTS.md)."""
+        if not self.max_memory_mib or not self.alive:
+            return
+        used = resident_memory_mib()
+        if used > self.max_memory_mib:
+            self.log.warning(
+                "Worker %s uses %.0f MiB, over its %.0f MiB cap: restarting it after its requests in flight",
+                self.pid,
+                used,
+                self.max_memory_mib,
+            )
+            self.alive = False  # as gunicorn's own max_requests does; the arbiter forks a new one
 
     def _head_finished(self, conn) -> None:
         with self.head_deadlines_lock:

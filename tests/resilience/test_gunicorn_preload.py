@@ -6,6 +6,7 @@ The in-process tests check the hooks themselves; the server test runs the repo's
 with a worker recycled every few requests and needs every request across the recycles to succeed.
 """
 
+import logging
 import os
 import urllib.request
 from pathlib import Path
@@ -14,7 +15,12 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
-from core.gunicorn_worker import close_inherited_connections, forget_inherited_clients
+from core.gunicorn_worker import (
+    HeadDeadlineThreadWorker,
+    close_inherited_connections,
+    forget_inherited_clients,
+    resident_memory_mib,
+)
 from tests.gunicorn_server import deployed_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,12 +32,47 @@ def gunicorn_settings() -> dict:
     return namespace
 
 
-def test_the_deployed_settings_preload_the_app_and_keep_recycling_on():
+def test_the_deployed_settings_preload_the_app_and_recycle_on_memory():
     settings = gunicorn_settings()
     assert settings["preload_app"] is True
-    assert settings["max_requests"] > 0
+    # Recycling stays on, on memory rather than a request count (see gunicorn.conf.py).
+    assert settings["max_requests"] == 0
+    assert settings["max_memory_mib"] >= 200  # well above the ~140 MiB a worker settles at
     for hook in ("when_ready", "pre_fork", "post_fork"):
         assert callable(settings[hook])
+
+
+class FakeWorker:
+    def __init__(self, max_memory_mib: float):
+        self.max_memory_mib, self.alive, self.pid = max_memory_mib, True, 4242
+        self.log = logging.getLogger("gunicorn.error")
+
+
+def test_a_worker_over_its_memory_cap_stops_taking_requests_and_one_under_it_does_not(caplog):
+    used = resident_memory_mib()
+    assert 10 < used < 10_000  # this test process's real resident memory, in MiB
+
+    under = FakeWorker(max_memory_mib=used * 4)
+    HeadDeadlineThreadWorker.restart_if_over_memory_cap(under)
+    assert under.alive
+
+    over = FakeWorker(max_memory_mib=used / 4)
+    with caplog.at_level("WARNING", logger="gunicorn.error"):
+        HeadDeadlineThreadWorker.restart_if_over_memory_cap(over)
+    assert not over.alive  # gunicorn's loop then finishes the requests in flight and the arbiter forks anew
+    assert "over its" in caplog.text
+
+    off = FakeWorker(max_memory_mib=0)
+    HeadDeadlineThreadWorker.restart_if_over_memory_cap(off)
+    assert off.alive
+
+
+def test_post_fork_gives_each_worker_the_configured_cap(monkeypatch):
+    settings = gunicorn_settings()
+    worker = FakeWorker(max_memory_mib=0)
+    monkeypatch.setattr("core.gunicorn_worker.forget_inherited_clients", lambda: None)
+    settings["post_fork"](None, worker)
+    assert worker.max_memory_mib == settings["max_memory_mib"]
 
 
 @pytest.mark.django_db(transaction=True)  # outside the test transaction, as in the arbiter
