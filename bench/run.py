@@ -228,6 +228,7 @@ def run_benchmarks(port: int, stripe_port: int) -> None:
         stop_server(server)
     # The same pages with the request-count recycling gunicorn.conf.py used before (one round
     # each), for comparison: what moving to a memory cap changed.
+    log_path = log_path.with_name(f"bds-bench-gunicorn-{port}-request-count.log")  # the first one is kept
     server = start_server(env, port, log_path, extra_arguments=REQUEST_COUNT_RECYCLING)
     try:
         by_request_count = [
