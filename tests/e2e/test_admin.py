@@ -33,7 +33,9 @@ def small_mp4(path):
 
 @requires_urls("lessons:lesson")
 @pytest.mark.skipif(not shutil.which("ffmpeg"), reason="the upload is an MP4 made with ffmpeg")
-def test_instructor_with_mfa_adds_a_lesson_with_a_video_and_sees_it_on_the_site(demo, page, tmp_path, screenshot):
+def test_instructor_with_mfa_adds_a_lesson_with_a_video_and_sees_it_on_the_site(
+    demo, page, tmp_path, screenshot, axe_violations
+):
     from lessons.models import Lesson
 
     secret = totp_activate(get_user_model().objects.get(email=INSTRUCTOR[0]))
@@ -42,6 +44,8 @@ def test_instructor_with_mfa_adds_a_lesson_with_a_video_and_sees_it_on_the_site(
     page.goto("/admin/")
     page.get_by_role("row").get_by_role("link", name="Lessons", exact=True).click()
     page.get_by_role("link", name=re.compile(r"^Add lesson")).click()
+    axe_violations.context.add_cookies(page.context.cookies())
+    assert axe_violations(page.url.removeprefix(page.url.split("/admin/")[0])) == []  # the lesson form
     page.get_by_label("Section").select_option(label="Fly Safe: Drone Basics › Before you fly")
     # The lesson's own fields ("Title *" with the theme's required mark), not the materials table's
     # inputs, which are labelled too ("Title (material)", "Order (material)").
@@ -85,7 +89,9 @@ def money(label: str) -> Decimal:
     return Decimal(re.sub(r"[^\d.]", "", label))
 
 
-def test_staff_refund_ends_the_students_access_and_emails_them(demo, stripe_live, smtp_inbox, new_context, screenshot):
+def test_staff_refund_ends_the_students_access_and_emails_them(
+    demo, stripe_live, smtp_inbox, new_context, screenshot, axe_violations
+):
     from courses.models import Course
     from enrollments.models import Enrollment
     from payments import services
@@ -115,6 +121,8 @@ def test_staff_refund_ends_the_students_access_and_emails_them(demo, stripe_live
     expect(page.get_by_label("Amount to refund")).to_have_value("149")
     page.get_by_label("Reason").fill("Student asked within the 14-day window")
     page.get_by_role("button", name="Review refund").click()
+    axe_violations.context.add_cookies(page.context.cookies())
+    assert axe_violations(page.url.removeprefix(page.url.split("/admin/")[0])) == []  # the refund form
     page.get_by_role("button", name="Yes, refund $149.00").click()
     expect(page.get_by_text(re.compile(r"Refunded \$149\.00 \(re_\w+\)"))).to_be_visible()
 
