@@ -21,23 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bds.settings")
-os.environ |= {
-    "DEBUG": "false",
-    "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-" + "x" * 60),
-    "JWT_SECRET": os.environ.get("JWT_SECRET", "b" * 64),
-    "SITE_URL": "https://127.0.0.1",
-    "ALLOWED_HOSTS": "127.0.0.1",
-    "STRIPE_API_KEY": "sk_test_bench",
-    "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
-    "STRIPE_WEBHOOK_SECRET": "whsec_bench",
-    "EMAIL_PROVIDER": "smtp",
-    "EMAIL_HOST": "127.0.0.1",
-    "EMAIL_PORT": "2525",
-    "EMAIL_USE_TLS": "false",
-    "LOG_LEVEL": "WARNING",
-    "API_RATE_LIMIT_PER_IP": "1000000/m",
-    "API_RATE_LIMIT_PER_USER": "1000000/m",
-}
+sys.path.insert(0, str(ROOT / "bench"))
+from production_like import PRODUCTION_LIKE_ENV  # noqa: E402 - bench/ is a folder of scripts
+
+# Secrets already in the environment win, so sessions made under them stay valid.
+os.environ |= (
+    PRODUCTION_LIKE_ENV
+    | {"SITE_URL": "https://127.0.0.1"}
+    | {name: os.environ[name] for name in ("SECRET_KEY", "JWT_SECRET") if name in os.environ}
+)
 
 import django  # noqa: E402
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import webhooks  # noqa: E402 - bench/ is a folder of scripts, not a package
+from production_like import PRODUCTION_LIKE_ENV  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -42,26 +43,15 @@ def free_port() -> int:
 
 
 def production_env(port: int) -> dict[str, str]:
-    return os.environ | {
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-" + "x" * 60,
-        "JWT_SECRET": "b" * 64,
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bds_bench"),
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
-        "SITE_URL": f"http://127.0.0.1:{port}",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STRIPE_API_KEY": "sk_test_bench",
-        "STRIPE_PUBLISHABLE_KEY": "pk_test_bench",
-        "STRIPE_WEBHOOK_SECRET": "whsec_bench",
-        "EMAIL_PROVIDER": "smtp",
-        "EMAIL_HOST": "127.0.0.1",
-        "EMAIL_PORT": "2525",
-        "EMAIL_USE_TLS": "false",
-        "LOG_LEVEL": "WARNING",
-        # The benchmark is one client hammering from one address: lift the API limits it would hit.
-        "API_RATE_LIMIT_PER_IP": "1000000/m",
-        "API_RATE_LIMIT_PER_USER": "1000000/m",
-    }
+    return (
+        os.environ
+        | PRODUCTION_LIKE_ENV
+        | {
+            "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bds_bench"),
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+            "SITE_URL": f"http://127.0.0.1:{port}",
+        }
+    )
 
 
 def manage(env: dict, *args: str) -> str:

@@ -199,6 +199,26 @@ def demo(transactional_db, live_server):
     call_command("seed_demo", verbosity=0)
 
 
+DEMO_STUDENT = ("student@bostondroneschool.test", "demo-student-pass-2026")
+
+
+@pytest.fixture
+def enrolled_lesson(demo):
+    """The demo's first Fly Safe lesson (a shipped clip with captions), its course opened to the
+    demo student."""
+    from accounts.models import User
+    from enrollments.models import Enrollment
+    from lessons.models import Lesson
+
+    lesson = Lesson.objects.select_related("section__course").get(slug="flying-for-fun-or-for-work")
+    Enrollment.objects.update_or_create(
+        user=User.objects.get(email=DEMO_STUDENT[0]),
+        course=lesson.section.course,
+        defaults={"status": Enrollment.Status.ACTIVE},
+    )
+    return lesson
+
+
 # -- email over SMTP -------------------------------------------------------------------------------------
 
 

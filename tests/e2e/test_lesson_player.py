@@ -3,25 +3,16 @@ demo clip (no ffmpeg needed), axe-core clean, screenshots at phone and desktop w
 
 import pytest
 
-from accounts.models import User
-from enrollments.models import Enrollment
-from lessons.models import Lesson
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import DEMO_STUDENT, log_in
 
 pytestmark = pytest.mark.e2e
 
-STUDENT = ("student@bostondroneschool.test", "demo-student-pass-2026")
+STUDENT = DEMO_STUDENT
 
 
 @pytest.fixture
-def lesson(demo):
-    lesson = Lesson.objects.select_related("section__course").get(slug="flying-for-fun-or-for-work")
-    Enrollment.objects.update_or_create(
-        user=User.objects.get(email=STUDENT[0]),
-        course=lesson.section.course,
-        defaults={"status": Enrollment.Status.ACTIVE},
-    )
-    return lesson
+def lesson(enrolled_lesson):
+    return enrolled_lesson
 
 
 def test_lesson_player_panel_and_shortcuts(page, lesson, screenshot, axe_violations):
