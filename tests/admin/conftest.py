@@ -148,3 +148,11 @@ def instructor_user(django_user_model, password):
     mfa_enable(user)
     Instructor.objects.create(user=user)
     return user
+
+
+@pytest.fixture
+def own_course(make_course, instructor_user):
+    """A course the instructor persona teaches."""
+    course = make_course("Part 107 Prep")
+    course.instructors.add(instructor_user.instructor)
+    return course

@@ -32,13 +32,6 @@ def admin_login(client):
 
 
 @pytest.fixture
-def own_course(make_course, instructor_user):
-    course = make_course("Part 107 Prep")
-    course.instructors.add(instructor_user.instructor)
-    return course
-
-
-@pytest.fixture
 def lesson(own_course):
     section = Section.objects.create(course=own_course, title="Airspace", order=1)
     lesson = Lesson.objects.create(section=section, title="Airspace classes", slug="airspace-classes", order=1)

@@ -31,13 +31,6 @@ def make_lesson():
 
 
 @pytest.fixture
-def own_course(make_course, instructor_user):
-    course = make_course("Part 107 Prep")
-    course.instructors.add(instructor_user.instructor)
-    return course
-
-
-@pytest.fixture
 def others_course(make_course, django_user_model):
     other = django_user_model.objects.create_user(email="otto@example.com", password=None, full_name="Otto Other")
     course = make_course("Otto's mapping course")
