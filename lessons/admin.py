@@ -162,7 +162,7 @@ class LessonAdmin(
     def captions_column(self, lesson):
         # The labels come annotated by get_queryset (with_caption_state): no query per row.
         if lesson.caption_labels:
-            return lesson.caption_labels
+            return ", ".join(sorted(lesson.caption_labels.split(", ")))
         if not lesson.video:
             return "—"
         return format_html('<span class="captions-missing">{}</span>', "Missing")

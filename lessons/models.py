@@ -35,7 +35,9 @@ class LessonQuerySet(models.QuerySet):
         labels = (
             captions.order_by()
             .values("lesson")
-            .annotate(labels=StringAgg("label", Value(", "), order_by="label"))
+            # No ORDER BY inside the aggregate: SQLite (the embedded default) refuses it. The
+            # admin column sorts the labels (LessonAdmin.captions_column).
+            .annotate(labels=StringAgg("label", Value(", ")))
             .values("labels")
         )
         return self.annotate(has_captions=Exists(captions), caption_labels=Subquery(labels))
