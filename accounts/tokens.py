@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.adapter import login_failed_retry_at
-from accounts.user_cache import user_by_pk
+from accounts.user_cache import cached_user_key, user_by_pk
 
 ALGORITHM = "HS256"
 AUDIENCE = "bds-api"
@@ -163,15 +163,27 @@ def token_decode(token: str, *, expected_type: str, check_revoked: bool = True) 
         raise TokenError("bad_signature", "The token's signature does not match.") from last_error
     if claims["typ"] != expected_type:
         raise TokenError("wrong_type", f"A {expected_type} token is required here.")
-    if check_revoked and cache.get(_revoked_key(claims["jti"])):
-        raise TokenError("revoked", "The token has been revoked.")
-    if expected_type == "access":
-        # Without its family an access token could not be revoked with it, so it is not accepted.
-        if not claims.get("fam"):
-            raise TokenError("invalid", "The token is invalid.")
-        if cache.get(_family_revoked_key(claims["fam"])):
-            raise TokenError("revoked", "This sign-in has been revoked; sign in again.")
+    # Without its family an access token could not be revoked with it, so it is not accepted.
+    if expected_type == "access" and not claims.get("fam"):
+        raise TokenError("invalid", "The token is invalid.")
+    if check_revoked:
+        _raise_if_revoked(claims, cache.get_many(_revocation_keys(claims)))
     return claims
+
+
+def _revocation_keys(claims: dict) -> list[str]:
+    """Where a token's own revocation and its family's are recorded (read in one round trip)."""
+    keys = [_revoked_key(claims["jti"])]
+    if claims["typ"] == "access":
+        keys.append(_family_revoked_key(claims["fam"]))
+    return keys
+
+
+def _raise_if_revoked(claims: dict, found: dict) -> None:
+    if found.get(_revoked_key(claims["jti"])):
+        raise TokenError("revoked", "The token has been revoked.")
+    if claims["typ"] == "access" and found.get(_family_revoked_key(claims["fam"])):
+        raise TokenError("revoked", "This sign-in has been revoked; sign in again.")
 
 
 def token_pair_issue(*, request, email: str, password: str, otp: str | None = None) -> tuple:
@@ -258,8 +270,13 @@ def token_revoke(*, access_claims: dict | None = None, refresh_token: str | None
 
 def access_token_user(token: str) -> tuple:
     """(user, claims) for a valid access token of an active user; TokenError otherwise."""
-    claims = token_decode(token, expected_type="access")
-    user = user_by_pk(claims["sub"])  # the row through the cache, as for a session
+    claims = token_decode(token, expected_type="access", check_revoked=False)
+    # The revocations and the user's cached row (accounts/user_cache.py, as for a session) in one
+    # round trip: every API call pays it.
+    revocation_keys = _revocation_keys(claims)
+    found = cache.get_many([*revocation_keys, cached_user_key(claims["sub"])])
+    _raise_if_revoked(claims, found)
+    user = found.get(cached_user_key(claims["sub"])) or user_by_pk(claims["sub"])
     if user is None or not user.is_active:
         raise TokenError("inactive_user", "This account is no longer active.")
     return user, claims

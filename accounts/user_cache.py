@@ -48,7 +48,7 @@ from django.utils.functional import SimpleLazyObject
 from core.cache_versions import bump
 
 
-def _key(pk) -> str:
+def cached_user_key(pk) -> str:
     return f"auth-user:{pk}"
 
 
@@ -59,7 +59,7 @@ def account_version_key(pk) -> str:
 def user_by_pk(pk):
     """The user with this primary key, from the cache or the database (then stored); None when
     there is no such user. Activity is the caller's to check."""
-    user = cache.get(_key(pk))
+    user = cache.get(cached_user_key(pk))
     if user is None:
         user = get_user_model()._default_manager.filter(pk=pk).first()
         if user is not None:
@@ -82,7 +82,7 @@ def remember_user(user) -> None:
         stored.__dict__.pop(attribute, None)
     stored._group_names = frozenset(user.groups.values_list("name", flat=True))
     stored._has_teaching_profile = type(user)._default_manager.filter(pk=user.pk, instructor__isnull=False).exists()
-    cache.set(_key(user.pk), stored)
+    cache.set(cached_user_key(user.pk), stored)
 
 
 def roles_of(user) -> tuple[frozenset[str], bool] | None:
@@ -96,7 +96,7 @@ def roles_of(user) -> tuple[frozenset[str], bool] | None:
 
 def forget_users(*pks) -> None:
     """Drop the cached rows of these users, now and after the transaction commits."""
-    keys = [_key(pk) for pk in pks if pk is not None]
+    keys = [cached_user_key(pk) for pk in pks if pk is not None]
     if not keys:
         return
     cache.delete_many(keys)

@@ -3,9 +3,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,58 +15,62 @@ from accounts.forms import DeleteAccountForm, ProfileForm
 from accounts.services import user_delete_account
 from accounts.user_cache import account_version_key
 from accounts.verification import has_verified_email
-from core.cache_versions import UNCACHED, tokens
-
-# Letters and dashes only, so escaping leaves it as it is and the swap below finds it.
-CSRF_PLACEHOLDER = "csrf-token-placeholder-for-the-stored-account-page"
+from core.signed_in_pages import CSRF_PLACEHOLDER, stored_page
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def me(request):
-    """My account: name and Remote Pilot date are edited here; the rest links to allauth's pages."""
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your details are saved.")
-        return redirect("accounts:me")
-    return render(
+    """My account: name and Remote Pilot date are edited here; the rest links to allauth's pages.
+
+    The unbound page shows only the user's row, whether the email address is confirmed and which
+    second factors are set up, so it is stored whole (core/signed_in_pages.py) under the user's
+    account version, which every user save and every email address or authenticator write bumps
+    (accounts/user_cache.py)."""
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your details are saved.")
+            return redirect("accounts:me")
+        # Through stored_page for its CSRF swap; an invalid form is never stored (no name).
+        return stored_page(
+            request,
+            None,
+            [],
+            lambda extra: render(
+                request, "accounts/me.html", {"body_html": _me_body(request, form)} | extra, status=400
+            ),
+        )
+    return stored_page(
         request,
-        "accounts/me.html",
-        {"body_html": _me_body(request, form)},
-        status=400 if form.errors else 200,
+        f"accounts:me:{request.user.pk}",
+        [account_version_key(request.user.pk)],
+        lambda extra: render(
+            request, "accounts/me.html", {"body_html": _me_body(request, ProfileForm(instance=request.user))} | extra
+        ),
     )
 
 
 def _me_body(request, form: ProfileForm) -> SafeString:
     """The page's body (the form, the confirmed address, the second factors): two queries and a
-    form to render, for a page that changes only when the user does. So the unbound page is stored
-    under the user's account version, which every user save and every email address or
-    authenticator write bumps (accounts/user_cache.py), with a placeholder for the CSRF token,
-    which belongs to one browser and is put in per request."""
+    form to render. Its CSRF token is the placeholder of core/signed_in_pages.py, swapped for the
+    request's own on the way out (a token belongs to one browser)."""
     user = request.user
-    key = None
-    if not form.is_bound:
-        token = tokens(account_version_key(user.pk))[0]
-        key = None if token == UNCACHED else f"accounts:me:{user.pk}:{token}"
-    html = cache.get(key) if key else None
-    if html is None:
-        authenticator_types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
-        html = render_to_string(
-            "accounts/_me_body.html",
-            {
-                "user": user,
-                "form": form,
-                "csrf_token": CSRF_PLACEHOLDER,
-                "email_verified": has_verified_email(user),
-                "totp_enabled": Authenticator.Type.TOTP in authenticator_types,
-                "recovery_codes_enabled": Authenticator.Type.RECOVERY_CODES in authenticator_types,
-            },
-        )
-        if key:
-            cache.set(key, html)
-    # Rendered by our template, with autoescaping, before it was stored.
-    return mark_safe(html.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
+    authenticator_types = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    html = render_to_string(
+        "accounts/_me_body.html",
+        {
+            "user": user,
+            "form": form,
+            "csrf_token": CSRF_PLACEHOLDER,
+            "email_verified": has_verified_email(user),
+            "totp_enabled": Authenticator.Type.TOTP in authenticator_types,
+            "recovery_codes_enabled": Authenticator.Type.RECOVERY_CODES in authenticator_types,
+        },
+    )
+    # Rendered by our template, with autoescaping.
+    return mark_safe(html)  # noqa: S308
 
 
 @login_required

@@ -47,3 +47,28 @@ def bump(*keys: str) -> None:
 
 def _renew(keys) -> None:
     cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+
+
+def read_checked(entry_key: str, *token_keys: str) -> tuple[tuple[str, ...], object | None]:
+    """An entry stored by `store_checked` and the current tokens, in one round trip.
+
+    For entries looked up on every request (the course and lesson rows by slug): rather than a
+    key that holds the tokens (one read for the tokens, a second for the entry), the entry keeps
+    the tokens it was stored under and is used only while they are still the current ones. A
+    bump therefore hides it exactly as a new key would. Returns (tokens, value or None on a miss).
+    """
+    found = cache.get_many([*token_keys, entry_key])
+    if all(key in found for key in token_keys):
+        read = tuple(found[key] for key in token_keys)
+    else:
+        read = tuple(tokens(*token_keys))
+    stored = found.get(entry_key)
+    if UNCACHED in read or not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != read:
+        return read, None
+    return read, stored[1]
+
+
+def store_checked(entry_key: str, read: tuple[str, ...], value) -> None:
+    """Store `value` under the tokens `read_checked` returned (never while the cache is away)."""
+    if UNCACHED not in read:
+        cache.set(entry_key, (read, value))

@@ -9,19 +9,20 @@ csrftoken cookie), so it is stored with a placeholder and each request puts in i
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from accounts.user_cache import account_version_key
+from core.signed_in_pages import CSRF_PLACEHOLDER, stored_page
+from courses.cache import PUBLIC_PAGES_VERSION_KEY
 from enrollments.models import Enrollment
-from enrollments.student_cache import student_cache_key
-
-# Letters and dashes only: it passes through format_html unchanged, so the swap below finds it.
-CSRF_PLACEHOLDER = "csrf-token-placeholder-for-the-cached-dashboard"
+from enrollments.student_cache import student_cache_key, student_version_key
 
 
 def dashboard_body_html(request) -> SafeString:
+    """The page's body, stored under the student's key; its forms hold the CSRF placeholder,
+    which core.signed_in_pages swaps for the request's token."""
     user = request.user
     key = student_cache_key("dashboard", user.pk)
     html = cache.get(key)
@@ -33,12 +34,18 @@ def dashboard_body_html(request) -> SafeString:
             request=request,
         )
         cache.set(key, html)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     # Rendered by our templates, with autoescaping, before it was stored.
     return mark_safe(html)  # noqa: S308
 
 
 @login_required
 def dashboard(request):
-    return render(request, "dashboard/dashboard.html", {"body_html": dashboard_body_html(request)})
+    """The whole page is stored under the student's tokens and their account version (the
+    header's name and links), so a stored dashboard renders no template at all."""
+    user = request.user
+    return stored_page(
+        request,
+        f"dashboard:{user.pk}",
+        [student_version_key(user.pk), PUBLIC_PAGES_VERSION_KEY, account_version_key(user.pk)],
+        lambda extra: render(request, "dashboard/dashboard.html", {"body_html": dashboard_body_html(request)} | extra),
+    )

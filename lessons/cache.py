@@ -7,10 +7,8 @@ not every saved video position, which the player sends every few seconds: lesson
 Tokens are explained in core/cache_versions.py.
 """
 
-from django.core.cache import cache
-
-from core.cache_versions import UNCACHED, bump, tokens
-from courses.cache import public_pages_version
+from core.cache_versions import bump, read_checked, store_checked, tokens
+from courses.cache import PUBLIC_PAGES_VERSION_KEY
 
 
 def progress_version_key(user_id: int) -> str:
@@ -32,15 +30,14 @@ def lesson_by_slugs(course_slug: str, lesson_slug: str):
     themselves). None when the course has no such lesson."""
     from lessons.models import Lesson
 
-    token = public_pages_version()
-    key = None if token == UNCACHED else f"lessons:row:{course_slug}:{lesson_slug}:{token}"
-    lesson = cache.get(key) if key else None
+    key = f"lessons:row:{course_slug}:{lesson_slug}"
+    read, lesson = read_checked(key, PUBLIC_PAGES_VERSION_KEY)
     if lesson is None:
         lesson = (
             Lesson.objects.select_related("section__course")
             .filter(slug=lesson_slug, section__course__slug=course_slug)
             .first()
         )
-        if lesson is not None and key:
-            cache.set(key, lesson)
+        if lesson is not None:
+            store_checked(key, read, lesson)
     return lesson

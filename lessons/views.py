@@ -28,9 +28,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_view_with_mfa
+from accounts.user_cache import account_version_key
 from core.cache_versions import UNCACHED, tokens
-from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage, private_url
-from courses.cache import course_version_key
+from core.signed_in_pages import signed_url_or_none, stored_page
+from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage
+from courses.cache import PUBLIC_PAGES_VERSION_KEY, course_version_key
 from courses.models import Course, student_preview_requested
 from courses.rows import course_by_slug
 from enrollments.student_cache import student_version_key
@@ -96,20 +98,26 @@ def _unlocked_or_404(request, course: Course, **access) -> bool:
     return unlocked
 
 
-def _signed_url_or_none(name: str, **kwargs) -> str | None:
-    try:
-        return private_url(name, **kwargs)
-    except STORAGE_ERRORS:
-        logger.exception("could not sign a URL for private file %s", name)
-        return None
-
-
 @staff_view_with_mfa
 @require_GET
 def course_outline(request, course_slug):
     course = course_by_slug(course_slug)
     if course is None:
         raise Http404("No such course.")
+    user = request.user
+    if not user.is_authenticated:
+        return _outline_page(request, course, {})
+    # The whole page once rendered (core/signed_in_pages.py): the tokens below cover its access
+    # decision too (the student's enrollments, the course's instructors and status, the user's roles).
+    return stored_page(
+        request,
+        f"lessons:outline:{user.pk}:{course.pk}",
+        [student_version_key(user.pk), course_version_key(course.pk), account_version_key(user.pk)],
+        lambda extra: _outline_page(request, course, extra),
+    )
+
+
+def _outline_page(request, course: Course, extra: dict) -> HttpResponse:
     user = request.user
     # The access decision and the stored outline live under the same two tokens: one round trip
     # for the tokens, one for both entries.
@@ -126,7 +134,7 @@ def course_outline(request, course_slug):
     if not _unlocked_or_404(request, course, **access):
         return _enroll_required(request, course)
     body = _outline_body(user, course, key=outline_key, html=found.get(outline_key) if outline_key else None)
-    return render(request, "lessons/outline.html", {"course": course, "body_html": body})
+    return render(request, "lessons/outline.html", {"course": course, "body_html": body} | extra)
 
 
 def _outline_key(user, course: Course, student_token: str, course_token: str) -> str | None:
@@ -302,11 +310,40 @@ def _transcript(caption) -> list:
 def lesson_detail(request, course_slug, lesson_slug):
     lesson = _lesson_with_course(request, course_slug, lesson_slug)
     course = lesson.section.course
+    user = request.user
+    if not user.is_authenticated:
+        return _lesson_page(request, course, lesson, {})
+    # The whole page once rendered (core/signed_in_pages.py), its video and caption URLs signed per
+    # response. The tokens cover everything it shows and its access decision: the student's
+    # enrollments and progress, the course (instructors, status, lessons, captions), the lesson's
+    # row and the user's roles.
+    return stored_page(
+        request,
+        f"lessons:lesson:{user.pk}:{lesson.pk}",
+        [
+            course_version_key(course.pk),
+            student_version_key(user.pk),
+            progress_version_key(user.pk),
+            account_version_key(user.pk),
+            PUBLIC_PAGES_VERSION_KEY,
+        ],
+        lambda extra: _lesson_page(request, course, lesson, extra),
+    )
+
+
+def _lesson_page(request, course: Course, lesson: Lesson, extra: dict) -> HttpResponse:
     reads = _LessonPageReads(request.user, course, lesson)
     unlocked = _unlocked_or_404(request, course, **reads.access())
     if not (unlocked or lesson.is_preview):
         return _enroll_required(request, course, lesson)
-    video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
+    return _render_lesson(request, course, lesson, unlocked=unlocked, reads=reads, extra=extra)
+
+
+def _render_lesson(request, course: Course, lesson: Lesson, *, unlocked: bool, reads: _LessonPageReads, extra: dict):
+    # The video and caption URLs are signed per response: placeholders when the page is stored.
+    links = extra.pop("private_links", None)
+    sign = links.url if links is not None else signed_url_or_none
+    video_url = sign(lesson.video.name) if lesson.video else None
     # Adaptive streaming once the worker has made renditions of this video; the MP4 stays the fallback.
     hls_url = (
         reverse("lessons:hls", args=[course.slug, lesson.slug, renditions.MASTER_PLAYLIST])
@@ -327,9 +364,7 @@ def lesson_detail(request, course_slug, lesson_slug):
     if video_url:
         # Caption tracks, each through a signed URL like the video (the same permission check).
         context["captions"] = [
-            (caption, url)
-            for caption in lesson.captions.all()
-            if (url := _signed_url_or_none(caption.file.name)) is not None
+            (caption, url) for caption in lesson.captions.all() if (url := sign(caption.file.name)) is not None
         ]
         if context["captions"]:
             context["transcript"] = _transcript(context["captions"][0][0])
@@ -339,7 +374,7 @@ def lesson_detail(request, course_slug, lesson_slug):
             "progress": progress,
             "resume_at": progress["position_seconds"] if progress and not progress["completed_at"] else 0,
         }
-    return render(request, "lessons/lesson.html", context)
+    return render(request, "lessons/lesson.html", context | extra)
 
 
 HLS_PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
@@ -368,7 +403,7 @@ def lesson_hls(request, course_slug, lesson_slug, path):
             logger.exception("could not read HLS playlist %s", name)
             return HttpResponse("The video is unavailable right now.", status=503, content_type="text/plain")
     else:
-        url = _signed_url_or_none(name)
+        url = signed_url_or_none(name)
         if url is None:
             return HttpResponse("The video is unavailable right now.", status=503, content_type="text/plain")
         response = HttpResponseRedirect(url)
@@ -394,7 +429,7 @@ def lesson_progress(request, course_slug, lesson_slug):
         user=request.user, lesson=lesson, position_seconds=position, completed=completed
     )
     # A fresh signed URL, so the player can recover when the page outlives the one it was given.
-    video_url = _signed_url_or_none(lesson.video.name) if lesson.video else None
+    video_url = signed_url_or_none(lesson.video.name) if lesson.video else None
     return JsonResponse(
         {"position_seconds": progress.position_seconds, "completed": progress.is_completed, "video_url": video_url}
     )
@@ -422,7 +457,7 @@ def material_download(request, course_slug, lesson_slug, material_id):
     if not unlocked:
         return _enroll_required(request, course, lesson)
     material = get_object_or_404(lesson.materials, pk=material_id)
-    url = _signed_url_or_none(material.file.name, download_as=os.path.basename(material.file.name))
+    url = signed_url_or_none(material.file.name, download_as=os.path.basename(material.file.name))
     if url is None:
         return render(request, "lessons/storage_unavailable.html", {"course": course, "lesson": lesson}, status=503)
     return redirect(url)
@@ -619,7 +654,7 @@ def certificate_download(request, public_id):
     if not certificate.pdf:
         messages.info(request, "Your certificate is still being prepared. Try again in a minute.")
         return redirect(certificate)
-    url = _signed_url_or_none(certificate.pdf.name, download_as=f"certificate-{certificate.public_id}.pdf")
+    url = signed_url_or_none(certificate.pdf.name, download_as=f"certificate-{certificate.public_id}.pdf")
     if url is None:
         return render(request, "lessons/storage_unavailable.html", {"certificate": certificate}, status=503)
     return redirect(url)

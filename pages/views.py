@@ -21,8 +21,10 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from accounts.decorators import staff_view_with_mfa
+from accounts.user_cache import account_version_key
 from core.cache_versions import tokens
 from core.page_cache import cache_page_for_visitors
+from core.signed_in_pages import stored_page
 from courses.cache import PUBLIC_PAGES_VERSION_KEY, course_version_key, public_pages_version
 from courses.models import Category, Course, course_page_prefetches, student_preview_requested
 from courses.rows import course_by_slug
@@ -84,6 +86,26 @@ def course_detail(request, slug):
         or Course.objects.visible_to(request.user).filter(pk=course.pk).exists()
     ):
         raise Http404("No such course.")
+    user = request.user
+    if not user.is_authenticated:
+        return _course_page(request, course, {})
+    # A signed-in student's whole page (core/signed_in_pages.py): the parts below, their Enroll box
+    # (enrollments and prerequisites: the student's token; a confirmed email address: the account
+    # version) and the header, which shows their row (the account version).
+    return stored_page(
+        request,
+        f"pages:course:{user.pk}:{course.pk}",
+        [
+            course_version_key(course.pk),
+            PUBLIC_PAGES_VERSION_KEY,
+            student_version_key(user.pk),
+            account_version_key(user.pk),
+        ],
+        lambda extra: _course_page(request, course, extra),
+    )
+
+
+def _course_page(request, course: Course, extra: dict):
     # Every cache entry of the page in two round trips, the tokens then the entries, rather than
     # two per entry (bench/PROFILE.md: round trips were a third of a signed-in view).
     user = request.user
@@ -101,6 +123,12 @@ def course_detail(request, slug):
         else None,
     }
     found = cache.get_many([key for key in keys.values() if key])
+    box_reads = {"tokens": (student_token[0], course_token), "found": found} if student_token else None
+    return _render_course_page(request, course, keys=keys, found=found, box_reads=box_reads, extra=extra)
+
+
+def _render_course_page(request, course: Course, *, keys: dict, found: dict, box_reads: dict | None, extra: dict):
+    """The course page from its stored parts (rendering and storing the ones missing)."""
     key = keys["body"]
     fragment = found.get(key)
     if fragment is None:
@@ -152,7 +180,7 @@ def course_detail(request, slug):
         {
             "course": course,
             "schedule_html": mark_safe(schedule_html),  # noqa: S308 - rendered by our templates
-            "enroll_box_reads": {"tokens": (student_token[0], course_token), "found": found} if student_token else None,
+            "enroll_box_reads": box_reads,
             # Both rendered and escaped by us (templates, course_json_ld) before caching.
             "body_html": mark_safe(fragment["body"]),  # noqa: S308
             "json_ld": mark_safe(fragment["json_ld"]),  # noqa: S308
@@ -160,7 +188,8 @@ def course_detail(request, slug):
             "canonical_url": absolute_url(course.get_absolute_url()),
             "student_preview": student_preview_requested(request, course),
             "cover_url": absolute_url(course.cover_image.url) if course.cover_image else "",
-        },
+        }
+        | extra,
     )
 
 

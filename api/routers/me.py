@@ -3,7 +3,6 @@
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
@@ -11,9 +10,11 @@ from ninja.errors import HttpError
 from accounts.decorators import staff_api_with_mfa
 from api.schemas import JSON_CONTENT_TYPE, CourseOut, course_out, json_body
 from api.security import bearer
+from core.cache_versions import read_checked, store_checked
 from core.storage import STORAGE_ERRORS, private_url, private_url_expiry_seconds
+from courses.cache import PUBLIC_PAGES_VERSION_KEY
 from enrollments.models import Enrollment
-from enrollments.student_cache import student_cache_key
+from enrollments.student_cache import student_version_key
 from lessons import services as lesson_services
 from lessons.models import Lesson
 
@@ -76,9 +77,10 @@ def progress_out(done: int, total: int) -> dict:
 def me_enrollments(request):
     """My enrollments, newest first, with progress through each course's required lessons."""
     # Stored as rendered JSON per student, re-rendered after any change to their enrollments or
-    # progress, or to a course (enrollments/student_cache.py).
-    key = student_cache_key("api-enrollments", request.auth.pk)
-    body = cache.get(key)
+    # progress, or to a course (enrollments/student_cache.py); the tokens and the body are read in
+    # one round trip (core.cache_versions.read_checked).
+    key = f"student:api-enrollments:{request.auth.pk}"
+    read, body = read_checked(key, student_version_key(request.auth.pk), PUBLIC_PAGES_VERSION_KEY)
     if body is None:
         enrollments = list(
             Enrollment.objects.for_user(request.auth).select_related("course__category").order_by("-created_at")
@@ -98,7 +100,7 @@ def me_enrollments(request):
             for enrollment in enrollments
         ]
         body = json_body(request, items)
-        cache.set(key, body)
+        store_checked(key, read, body)
     return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
 
 

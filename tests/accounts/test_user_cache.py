@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.email_tracking import user_mark_email_undeliverable
 from accounts.tokens import token_pair_for
-from accounts.user_cache import _key
+from accounts.user_cache import cached_user_key
 from courses.models import Category, Course, Section
 from enrollments import services
 from lessons.models import Lesson
@@ -56,14 +56,14 @@ def is_logged_in(client) -> bool:
 
 
 def test_signing_in_stores_the_user_row(student_client, student):
-    assert cache.get(_key(student.pk)).pk == student.pk
+    assert cache.get(cached_user_key(student.pk)).pk == student.pk
     assert user_row_queries(student_client, "/accounts/me/") == []
 
 
 def test_the_user_row_is_read_once_then_from_the_cache(student_client, student):
-    cache.delete(_key(student.pk))  # evicted, or Redis restarted
+    cache.delete(cached_user_key(student.pk))  # evicted, or Redis restarted
     assert user_row_queries(student_client, "/accounts/me/")  # first request: the database
-    assert cache.get(_key(student.pk)).pk == student.pk
+    assert cache.get(cached_user_key(student.pk)).pk == student.pk
     assert user_row_queries(student_client, "/accounts/me/") == []  # then the cached copy
 
 
@@ -76,9 +76,9 @@ def test_a_password_change_logs_other_sessions_out_on_the_next_request(student_c
 
 def test_a_save_drops_the_cached_copy(student_client, student):
     assert is_logged_in(student_client)
-    assert cache.get(_key(student.pk)) is not None
+    assert cache.get(cached_user_key(student.pk)) is not None
     student.save(update_fields=["last_login"])
-    assert cache.get(_key(student.pk)) is None
+    assert cache.get(cached_user_key(student.pk)) is None
 
 
 def test_deactivation_takes_effect_on_the_next_request(student_client, student):
@@ -92,7 +92,7 @@ def test_deactivation_stops_the_api_token_on_the_next_request(client, student):
     token = token_pair_for(user=student).access_token
     headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     assert client.get("/api/v1/me/enrollments", **headers).status_code == 200
-    assert cache.get(_key(student.pk)) is not None  # the token's user came through the cache
+    assert cache.get(cached_user_key(student.pk)) is not None  # the token's user came through the cache
     student.is_active = False
     student.save(update_fields=["is_active"])
     assert client.get("/api/v1/me/enrollments", **headers).status_code == 401
@@ -107,9 +107,9 @@ def test_a_profile_edit_shows_on_the_next_request(student_client, student):
 
 def test_a_bounce_flag_set_with_update_drops_the_cached_copy(student_client, student):
     assert is_logged_in(student_client)
-    assert cache.get(_key(student.pk)) is not None
+    assert cache.get(cached_user_key(student.pk)) is not None
     assert user_mark_email_undeliverable(email=student.email) == 1
-    assert cache.get(_key(student.pk)) is None
+    assert cache.get(cached_user_key(student.pk)) is None
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,8 @@
 """A small Part 107 course: two sections, a free preview lesson, required lessons with a video and a
 material, an optional lesson; enrollments in every state on demand."""
 
+import html
+import re
 from decimal import Decimal
 
 import pytest
@@ -11,6 +13,14 @@ from enrollments.models import Enrollment
 from lessons.models import Lesson, Material
 
 VIDEO_BYTES = bytes(range(256)) * 40  # 10,240 bytes, every byte value, so slices are checkable
+
+
+def video_src(response) -> str:
+    """The lesson page's video URL as the browser gets it (the view's context holds a placeholder
+    when the page is stored: core/signed_in_pages.py)."""
+    found = re.search(r'<video[^>]* src="([^"]+)"', response.content.decode())
+    assert found, "the page has no video"
+    return html.unescape(found.group(1))
 
 
 @pytest.fixture(autouse=True)

@@ -47,20 +47,20 @@ def test_lesson_page_query_count_does_not_grow_with_the_course(
     student_client, enrolled, course, lessons, sections, django_assert_num_queries
 ):
     url = lesson_url(course, "airspace-classes")
-    # Fills the lesson's cached row, notes, course panel, progress and access decision. Then 1:
-    # the captions (the session and the signed-in user come from the cache, accounts/user_cache.py;
-    # the lesson with its course from lessons/cache.py; the access decision, the panel and the
-    # student's progress from lessons/services/access.py and lessons/views.py's caches).
+    # Fills the lesson's cached row, notes, course panel, progress and access decision, and the
+    # whole page (core/signed_in_pages.py). Then none: the session and the signed-in user come from
+    # the cache (accounts/user_cache.py), the lesson with its course from lessons/cache.py, and the
+    # page itself, its video and caption URLs signed per response.
     student_client.get(url)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         student_client.get(url)
     for number in range(10):
         lesson = Lesson.objects.create(
             section=sections[1], title=f"Extra {number}", slug=f"extra-{number}", order=10 + number
         )
         LessonProgress.objects.create(user=enrolled, lesson=lesson, completed_at="2026-01-01T00:00Z")
-    student_client.get(url)  # the course changed: its notes and panel are rendered once more
-    with django_assert_num_queries(1):
+    student_client.get(url)  # the course changed: the page, its notes and panel are rendered once more
+    with django_assert_num_queries(0):
         html = student_client.get(url).content.decode()
     assert "Extra 9" in html and "Lesson 2 of 14" in html
 

@@ -220,10 +220,10 @@ def s3_private(s3_endpoint, settings):
 
 @pytest.mark.django_db
 def test_enrolled_student_streams_the_lesson_video_from_s3(s3_private, student_client, enrolled, course, lessons):
-    from tests.lessons.conftest import VIDEO_BYTES
+    from tests.lessons.conftest import VIDEO_BYTES, video_src
 
     page = student_client.get(reverse("lessons:lesson", args=[course.slug, "airspace-classes"]))
-    video_url = page.context["video_url"]
+    video_url = video_src(page)
     assert video_url.startswith(f"{s3_private}/{BUCKET}/private/videos/")
     assert "X-Amz-Signature=" in video_url
     with urllib.request.urlopen(video_url, timeout=10) as response:  # noqa: S310 - our own loopback server
