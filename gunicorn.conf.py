@@ -54,10 +54,11 @@ def when_ready(server):
     # The arbiter, with the application loaded, before the first worker is forked: what Django
     # otherwise does lazily on each new worker's first requests (URL patterns, compiled
     # templates) is done once here and inherited by every fork.
-    from core.gunicorn_worker import close_inherited_connections, warm_up
+    from core.gunicorn_worker import close_inherited_connections, freeze_loaded_objects, warm_up
 
     warm_up()
     close_inherited_connections()
+    freeze_loaded_objects()
 
 
 def pre_fork(server, worker):

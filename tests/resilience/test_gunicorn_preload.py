@@ -97,6 +97,19 @@ def test_the_arbiter_hook_empties_the_redis_pool():
     assert all(conn._sock is None for conn in pool._available_connections)
 
 
+def test_the_arbiter_freezes_what_it_loaded_before_forking(monkeypatch):
+    """when_ready hides the preloaded objects from the collector (core.gunicorn_worker)."""
+    import gc
+
+    monkeypatch.setattr("core.gunicorn_worker.warm_up", lambda: None)  # tested by the server tests
+    gc.unfreeze()
+    try:
+        gunicorn_settings()["when_ready"](None)
+        assert gc.get_freeze_count() > 1000  # Django and the project's modules, at least
+    finally:
+        gc.unfreeze()  # the rest of the suite collects as usual
+
+
 def test_the_worker_hook_forgets_celerys_broker_pool():
     from bds.celery import app as celery_app
 
