@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, F, Q
+from django.utils import timezone
 
 from courses.models import Course
 from enrollments.models import Enrollment
@@ -79,6 +80,7 @@ def test_the_sql_built_data_keeps_the_models_invariants():
     assert not enrollments.filter(status="completed", completed_at__lt=F("activated_at")).exists()
     joined = students.order_by("date_joined").values_list("date_joined", flat=True)
     assert (joined.last() - joined.first()).days > 365  # spread over years, not all "now"
+    assert joined.last() < timezone.now() and not enrollments.filter(created_at__gt=timezone.now()).exists()
 
     paid = enrollments.filter(course__price__gt=0)
     succeeded = Payment.objects.filter(status=Payment.Status.SUCCEEDED)

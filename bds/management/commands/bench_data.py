@@ -27,6 +27,7 @@ from enrollments.models import Enrollment
 from flights.models import FlightSession
 from lessons.models import Lesson
 from payments.bench import bench_payments
+from payments.models import Payment
 
 User = get_user_model()
 BATCH = 5000
@@ -117,6 +118,8 @@ class Command(BaseCommand):
                     words=WORDS,
                     seed=seed,
                 )
+            with self._step("indexes and foreign keys dropped"):
+                dropped = bench_sql.indexes_and_foreign_keys_drop(cursor, [User, Enrollment, Payment])
             with self._step("users"):
                 users = bench_sql.bench_students(
                     cursor, count=wanted["users"], password=_shared_password_hash(), now=now, seed=seed
@@ -127,6 +130,8 @@ class Command(BaseCommand):
                 )
             with self._step("payments"):
                 payments = bench_sql.bench_payments(cursor, seed=seed)
+            with self._step("indexes and foreign keys made again"):
+                bench_sql.indexes_and_foreign_keys_restore(cursor, dropped)
         return {"lessons": lessons, "users": users, "enrollments": enrollments, "payments": payments}
 
     def _big_tables_through_the_orm(self, rng, courses, sections, per_section, per_student, wanted) -> dict:
