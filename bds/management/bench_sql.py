@@ -6,12 +6,12 @@ Every "random" choice is a hash of the row's number or id and the seed (`_pick`)
 on an empty database gives the same data. Columns a statement does not set get the model field's
 own default (`_insert_sql`), so a field added later with a default needs no change here.
 
-The shape is the other databases' path's (bench_data.py, payments/bench.py): students
-`bench-<n>@example.com` with one shared password hash, a few distinct courses each (unique
-(user, course) by construction), 6 in 10 enrollments active, 3 completed, 1 pending, and per
-enrollment in a paid course zero to two canceled checkouts before the one that matches it
-(succeeded for active/completed, open for pending), so the payment constraints hold as in
-production: one open checkout per (user, course), unique receipt numbers and PaymentIntent ids.
+The rows are those the other databases get (bench_data.py, payments/bench.py), with dates spread
+over three years: students `bench-<n>@example.com` with one shared password hash, a few distinct
+courses each (unique (user, course) by construction), 6 in 10 enrollments active, 3 completed,
+1 pending, and per enrollment in a paid course zero to two canceled checkouts before the one that
+matches it (succeeded for active/completed, open for pending), so the payment constraints hold as
+in production: one open checkout per (user, course), unique receipt numbers and PaymentIntent ids.
 The statements share two temporary tables, `bench_course` and `bench_student`, dropped on commit.
 """
 

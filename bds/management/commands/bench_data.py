@@ -1,10 +1,11 @@
 """`manage.py bench_data`: a realistic data set for the load benchmark, made with bulk inserts.
 
-500 courses, 8,000 lessons, 50,000 users, 150,000 enrollments, about 200,000 payments (every
+500 courses, 8,000 lessons, 50,000 users, 150,000 enrollments, about 190,000 payments (every
 checkout attempt of the enrollments in paid courses) and 1,000 flight sessions by default (scale
 them with --scale; --scale 10 is the staff lists' data set). On PostgreSQL the big tables are made
 by the database itself from `generate_series` (bds/management/bench_sql.py), with no Python object
-per row; other databases (the test suite's SQLite) get the same shape through bulk_create. Rows
+per row; other databases (the test suite's SQLite) get the same rows through bulk_create, though
+with every date "now" rather than spread over three years. Rows
 are tagged with the "bench-" prefix so the command can tell it already ran. Benchmark numbers only
 mean something on PostgreSQL, as bench/run.py uses. --verbosity 2 prints each step's time.
 """
@@ -119,7 +120,7 @@ class Command(BaseCommand):
                     seed=seed,
                 )
             with self._step("indexes and foreign keys dropped"):
-                dropped = bench_sql.indexes_and_foreign_keys_drop(cursor, [User, Enrollment, Payment])
+                set_aside = bench_sql.indexes_and_foreign_keys_drop(cursor, [User, Enrollment, Payment])
             with self._step("users"):
                 users = bench_sql.bench_students(
                     cursor, count=wanted["users"], password=_shared_password_hash(), now=now, seed=seed
@@ -131,7 +132,7 @@ class Command(BaseCommand):
             with self._step("payments"):
                 payments = bench_sql.bench_payments(cursor, seed=seed)
             with self._step("indexes and foreign keys made again"):
-                bench_sql.indexes_and_foreign_keys_restore(cursor, dropped)
+                bench_sql.indexes_and_foreign_keys_restore(cursor, set_aside)
         return {"lessons": lessons, "users": users, "enrollments": enrollments, "payments": payments}
 
     def _big_tables_through_the_orm(self, rng, courses, sections, per_section, per_student, wanted) -> dict:
