@@ -1,63 +1,50 @@
-"""Bulk payments for the load benchmark (bench_data): realistic rows, no Stripe, no services.
+"""Bulk payments for the load benchmark (bench_data) on databases other than PostgreSQL.
 
-Several attempts per paid enrollment: failed or canceled ones first, then the one that matches
-the enrollment (paid for active/completed, open for pending), so the one-open-checkout and unique
-receipt constraints hold exactly as in production data.
+PostgreSQL builds the same rows in SQL (bds/management/bench_sql.py). Per enrollment in a paid
+course: zero to two canceled attempts first (cards declined, replaced by a new checkout), then the
+one that matches the enrollment (paid for active/completed, open for pending), so the
+one-open-checkout, unique receipt and unique PaymentIntent constraints hold as in production data.
 """
 
-from datetime import timedelta
-
-from core.bulk_copy import bulk_insert
+from payments.models import Payment
 
 
-def bench_payments(*, rng, enrollments, count: int, model, batch_size: int = 1000) -> list:
-    paid_for = [enrollment for enrollment in enrollments if not enrollment.course.is_free]
+def bench_payments(*, rng, enrollments, batch_size: int = 1000) -> list[Payment]:
     rows = []
-    for enrollment in paid_for:
-        if len(rows) >= count:
-            break
-        amount = enrollment.course.price_minor_units
-        created = enrollment.created_at - timedelta(minutes=rng.randint(1, 60 * 24))
-        for _ in range(rng.choice([0, 0, 0, 1, 2])):
+    for enrollment in enrollments:
+        if enrollment.course.is_free:
+            continue
+        common = {
+            "user_id": enrollment.user_id,
+            "course_id": enrollment.course_id,
+            "enrollment_id": enrollment.pk,
+            "amount": enrollment.course.price_minor_units,
+            "currency": enrollment.course.currency.lower(),
+        }
+        canceled_count = rng.choice([0, 0, 0, 1, 2])
+        for attempt in range(canceled_count):
             rows.append(
-                model(
-                    user_id=enrollment.user_id,
-                    course_id=enrollment.course_id,
-                    enrollment_id=enrollment.pk,
-                    amount=amount,
-                    currency=enrollment.course.currency.lower(),
-                    status="canceled",  # failed attempts that were replaced by a new checkout
+                Payment(
+                    **common,
+                    status=Payment.Status.CANCELED,
+                    stripe_payment_intent_id=f"pi_bench_{enrollment.pk}_{attempt}",
                     failure_message="Your card was declined.",
                 )
             )
-        index = len(rows) + 1
+        intent_id = f"pi_bench_{enrollment.pk}_{canceled_count}"
         if enrollment.status in ("active", "completed"):
             rows.append(
-                model(
-                    user_id=enrollment.user_id,
-                    course_id=enrollment.course_id,
-                    enrollment_id=enrollment.pk,
-                    amount=amount,
-                    currency=enrollment.course.currency.lower(),
-                    status="succeeded",
-                    stripe_payment_intent_id=f"pi_bench_{enrollment.pk}_{index}",
-                    stripe_charge_id=f"ch_bench_{enrollment.pk}_{index}",
+                Payment(
+                    **common,
+                    status=Payment.Status.SUCCEEDED,
+                    stripe_payment_intent_id=intent_id,
+                    stripe_charge_id=f"ch_bench_{enrollment.pk}",
                     card_brand="visa",
                     card_last4="4242",
                     receipt_number=f"BDS-BENCH-{enrollment.pk:08d}",
-                    succeeded_at=created,
+                    succeeded_at=enrollment.created_at,
                 )
             )
-        elif enrollment.status == "pending":
-            rows.append(
-                model(
-                    user_id=enrollment.user_id,
-                    course_id=enrollment.course_id,
-                    enrollment_id=enrollment.pk,
-                    amount=amount,
-                    currency=enrollment.course.currency.lower(),
-                    status="requires_payment",
-                    stripe_payment_intent_id=f"pi_bench_{enrollment.pk}_{index}",
-                )
-            )
-    return bulk_insert(model, rows[:count], batch_size=batch_size)
+        else:
+            rows.append(Payment(**common, status=Payment.Status.REQUIRES_PAYMENT, stripe_payment_intent_id=intent_id))
+    return Payment.objects.bulk_create(rows, batch_size=batch_size)
