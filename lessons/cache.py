@@ -7,8 +7,10 @@ not every saved video position, which the player sends every few seconds: lesson
 Tokens are explained in core/cache_versions.py.
 """
 
+from accounts.user_cache import account_version_key
 from core.cache_versions import bump, read_checked, store_checked, tokens
 from courses.cache import PUBLIC_PAGES_VERSION_KEY
+from enrollments.student_cache import student_version_key
 
 
 def progress_version_key(user_id: int) -> str:
@@ -41,3 +43,18 @@ def lesson_by_slugs(course_slug: str, lesson_slug: str):
         if lesson is not None:
             store_checked(key, read, lesson)
     return lesson
+
+
+def signed_in_course_tokens(user_id: int) -> list[str]:
+    """The tokens a signed-in student's whole course pages (the course page, the outline, a
+    lesson: core/signed_in_pages.py) are checked against. Every write that changes what they show,
+    or who may open them, moves one: the public pages' token moves with every course bump
+    (courses.cache.cache_bump: lessons, sections, captions, instructors, status, slugs), the
+    student's with their enrollments, payments, progress and certificates, and the account
+    version with their row, roles and email addresses."""
+    return [
+        PUBLIC_PAGES_VERSION_KEY,
+        student_version_key(user_id),
+        progress_version_key(user_id),
+        account_version_key(user_id),
+    ]

@@ -28,16 +28,15 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import staff_view_with_mfa
-from accounts.user_cache import account_version_key
 from core.cache_versions import UNCACHED, tokens
 from core.signed_in_pages import signed_url_or_none, stored_page
 from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage
-from courses.cache import PUBLIC_PAGES_VERSION_KEY, course_version_key
+from courses.cache import course_version_key
 from courses.models import Course, student_preview_requested
 from courses.rows import course_by_slug
 from enrollments.student_cache import student_version_key
 from lessons import services
-from lessons.cache import lesson_by_slugs, progress_version_key
+from lessons.cache import lesson_by_slugs, progress_version_key, signed_in_course_tokens
 from lessons.forms import ExamAutosaveError, LessonProgressForm, exam_autosave_parse
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 from lessons.services import renditions
@@ -101,23 +100,26 @@ def _unlocked_or_404(request, course: Course, **access) -> bool:
 @staff_view_with_mfa
 @require_GET
 def course_outline(request, course_slug):
-    course = course_by_slug(course_slug)
-    if course is None:
-        raise Http404("No such course.")
     user = request.user
     if not user.is_authenticated:
-        return _outline_page(request, course, {})
-    # The whole page once rendered (core/signed_in_pages.py): the tokens below cover its access
-    # decision too (the student's enrollments, the course's instructors and status, the user's roles).
+        return _outline_page(request, course_slug, {})
+    # The whole page once rendered (core/signed_in_pages.py), named by the slug so that a stored
+    # page needs no read of the course row. The tokens cover everything it shows and its access
+    # decision: the student's enrollments and progress, the user's roles, and the public pages'
+    # token, which every course bump moves too (courses.cache.cache_bump: lessons, instructors,
+    # status, the slug itself).
     return stored_page(
         request,
-        f"lessons:outline:{user.pk}:{course.pk}",
-        [student_version_key(user.pk), course_version_key(course.pk), account_version_key(user.pk)],
-        lambda extra: _outline_page(request, course, extra),
+        f"lessons:outline:{user.pk}:{course_slug}",
+        signed_in_course_tokens(user.pk),
+        lambda extra: _outline_page(request, course_slug, extra),
     )
 
 
-def _outline_page(request, course: Course, extra: dict) -> HttpResponse:
+def _outline_page(request, course_slug: str, extra: dict) -> HttpResponse:
+    course = course_by_slug(course_slug)
+    if course is None:
+        raise Http404("No such course.")
     user = request.user
     # The access decision and the stored outline live under the same two tokens: one round trip
     # for the tokens, one for both entries.
@@ -308,30 +310,24 @@ def _transcript(caption) -> list:
 @staff_view_with_mfa
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
-    lesson = _lesson_with_course(request, course_slug, lesson_slug)
-    course = lesson.section.course
     user = request.user
     if not user.is_authenticated:
-        return _lesson_page(request, course, lesson, {})
-    # The whole page once rendered (core/signed_in_pages.py), its video and caption URLs signed per
-    # response. The tokens cover everything it shows and its access decision: the student's
-    # enrollments and progress, the course (instructors, status, lessons, captions), the lesson's
-    # row and the user's roles.
+        return _lesson_page(request, course_slug, lesson_slug, {})
+    # The whole page once rendered (core/signed_in_pages.py), named by the slugs so that a stored
+    # page needs no read of the lesson row; its video and caption URLs are signed per response.
+    # The tokens are the outline's (see course_outline): lesson and caption writes bump the course,
+    # and with it the public pages' token.
     return stored_page(
         request,
-        f"lessons:lesson:{user.pk}:{lesson.pk}",
-        [
-            course_version_key(course.pk),
-            student_version_key(user.pk),
-            progress_version_key(user.pk),
-            account_version_key(user.pk),
-            PUBLIC_PAGES_VERSION_KEY,
-        ],
-        lambda extra: _lesson_page(request, course, lesson, extra),
+        f"lessons:lesson:{user.pk}:{course_slug}:{lesson_slug}",
+        signed_in_course_tokens(user.pk),
+        lambda extra: _lesson_page(request, course_slug, lesson_slug, extra),
     )
 
 
-def _lesson_page(request, course: Course, lesson: Lesson, extra: dict) -> HttpResponse:
+def _lesson_page(request, course_slug: str, lesson_slug: str, extra: dict) -> HttpResponse:
+    lesson = _lesson_with_course(request, course_slug, lesson_slug)
+    course = lesson.section.course
     reads = _LessonPageReads(request.user, course, lesson)
     unlocked = _unlocked_or_404(request, course, **reads.access())
     if not (unlocked or lesson.is_preview):

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from accounts.decorators import staff_view_with_mfa
-from accounts.user_cache import account_version_key
 from core.cache_versions import tokens
 from core.page_cache import cache_page_for_visitors
 from core.signed_in_pages import stored_page
@@ -33,6 +32,7 @@ from enrollments.models import Enrollment
 from enrollments.student_cache import student_version_key
 from enrollments.templatetags.enrollment_tags import enroll_box_key
 from flights.models import FlightSession
+from lessons.cache import signed_in_course_tokens
 from lessons.models import Lesson
 from reviews import services as review_services
 from reviews.models import Review
@@ -79,6 +79,22 @@ def favicon(request):
 @require_safe
 @cache_page_for_visitors(public_pages_version)
 def course_detail(request, slug):
+    user = request.user
+    if not user.is_authenticated:
+        return _course_page(request, slug, {})
+    # A signed-in student's whole page (core/signed_in_pages.py), named by the slug so that a
+    # stored page needs no read of the course row: the parts below, their Enroll box (enrollments
+    # and prerequisites: the student's token; a confirmed email address: the account version) and
+    # the header (the account version). Every course bump moves the public pages' token too.
+    return stored_page(
+        request,
+        f"pages:course:{user.pk}:{slug}",
+        signed_in_course_tokens(user.pk),
+        lambda extra: _course_page(request, slug, extra),
+    )
+
+
+def _course_page(request, slug: str, extra: dict):
     # The row from the cache (courses/rows.py); drafts and archived courses only for those who may see them.
     course = course_by_slug(slug)
     if course is None or not (
@@ -86,26 +102,6 @@ def course_detail(request, slug):
         or Course.objects.visible_to(request.user).filter(pk=course.pk).exists()
     ):
         raise Http404("No such course.")
-    user = request.user
-    if not user.is_authenticated:
-        return _course_page(request, course, {})
-    # A signed-in student's whole page (core/signed_in_pages.py): the parts below, their Enroll box
-    # (enrollments and prerequisites: the student's token; a confirmed email address: the account
-    # version) and the header, which shows their row (the account version).
-    return stored_page(
-        request,
-        f"pages:course:{user.pk}:{course.pk}",
-        [
-            course_version_key(course.pk),
-            PUBLIC_PAGES_VERSION_KEY,
-            student_version_key(user.pk),
-            account_version_key(user.pk),
-        ],
-        lambda extra: _course_page(request, course, extra),
-    )
-
-
-def _course_page(request, course: Course, extra: dict):
     # Every cache entry of the page in two round trips, the tokens then the entries, rather than
     # two per entry (bench/PROFILE.md: round trips were a third of a signed-in view).
     user = request.user

@@ -19,6 +19,7 @@ from django.urls import reverse
 from core import signed_in_pages
 from core.cache_versions import UNCACHED, bump, read_checked, store_checked
 from core.signed_in_pages import CSRF_PLACEHOLDER
+from courses.models import Course
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
 from tests.lessons.conftest import VIDEO_BYTES
@@ -170,3 +171,29 @@ def test_read_checked_hides_an_entry_once_a_token_is_bumped():
     assert value is None and again != read
     store_checked("test:entry", (UNCACHED,), "never")  # tokens read while the cache was away
     assert read_checked("test:entry", "test:token-a", "test:token-b")[1] is None
+
+
+def test_course_and_lesson_edits_reach_the_stored_pages_on_the_next_request(student_client, enrolled, course, lessons):
+    """The pages are named by slug and checked against the public pages' token, which every course
+    bump moves (courses.cache.cache_bump): no read of the course or lesson row when stored."""
+    for name in ("course page", "outline", "lesson"):
+        stored_get(student_client, PAGES[name](course))
+    lesson = lessons["classes"]
+    lesson.title = "Airspace classes, revised"
+    lesson.save()
+    course.title = "Part 107 Prep, 2027 edition"
+    course.save()
+    for name in ("course page", "outline", "lesson"):
+        assert "2027 edition" in student_client.get(PAGES[name](course)).content.decode()
+    assert "Airspace classes, revised" in student_client.get(PAGES["lesson"](course)).content.decode()
+    assert "Airspace classes, revised" in student_client.get(PAGES["outline"](course)).content.decode()
+
+
+def test_a_course_taken_down_is_gone_from_a_visitors_stored_page_on_the_next_request(client, outsider, course, lessons):
+    """A signed-in student who has not enrolled: the course page, stored for them, answers 404
+    once the course is back in draft."""
+    client.force_login(outsider)
+    stored_get(client, course.get_absolute_url())
+    course.status = Course.Status.DRAFT
+    course.save()
+    assert client.get(course.get_absolute_url()).status_code == 404
