@@ -5,7 +5,6 @@ from collections import Counter, defaultdict
 from datetime import datetime
 
 from django.core.cache import cache
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.db.models import Count, Q
 
 from courses.models import Course
@@ -15,6 +14,9 @@ from enrollments.models import Enrollment
 TOOK_STATUSES = Enrollment.ACCESS_STATUSES
 ALSO_TOOK_CACHE_KEY = "enrollments:also-took:v1"
 ALSO_TOOK_LIMIT = 4
+ALSO_TOOK_TIMEOUT_SECONDS = 24 * 60 * 60
+# Held while a refresh is queued, so a burst of misses queues one job rather than one per request.
+ALSO_TOOK_REFRESH_QUEUED_KEY = "enrollments:also-took:refresh-queued"
 
 
 def enrollments_new_count(*, since: datetime) -> int:
@@ -74,8 +76,10 @@ def also_took_compute(*, limit: int = ALSO_TOOK_LIMIT) -> dict[int, list[tuple[i
     }
 
 
-def also_took_refresh(*, timeout=DEFAULT_TIMEOUT) -> dict[int, list[tuple[int, int]]]:
-    """Recompute the co-occurrence table and store it in the cache (the scheduled job calls this)."""
+def also_took_refresh(*, timeout=ALSO_TOOK_TIMEOUT_SECONDS) -> dict[int, list[tuple[int, int]]]:
+    """Recompute the co-occurrence table and store it in the cache (the scheduled dashboard job
+    calls this every few minutes; the table is kept a day, so a stopped worker leaves yesterday's
+    recommendations rather than none)."""
     table = also_took_compute()
     cache.set(ALSO_TOOK_CACHE_KEY, table, timeout=timeout)
     return table
@@ -84,13 +88,25 @@ def also_took_refresh(*, timeout=DEFAULT_TIMEOUT) -> dict[int, list[tuple[int, i
 def also_took(course: Course, *, limit: int = 3) -> list[Course]:
     """Published courses that students of `course` also took, most frequent first.
 
-    Reads the cached table (computing it once if the scheduled job has not run yet), then one query.
+    Reads the cached table, then one query. A web request never computes the table: it reads every
+    enrollment, which at the benchmark's ten-times data took 4.4 s and grew a web worker past its
+    memory cap when a burst of course-page views all found it missing at once (bench/PROFILE.md).
+    When it is missing the page shows no recommendations and one refresh is queued for the worker
+    (embedded, with no broker, the task runs at once, as every task does).
     """
     table = cache.get(ALSO_TOOK_CACHE_KEY)
     if table is None:
-        table = also_took_refresh()
+        _refresh_queue_once()
+        table = cache.get(ALSO_TOOK_CACHE_KEY) or {}
     ids = [other_id for other_id, _count in table.get(course.pk, [])]
     if not ids:
         return []
     by_id = Course.objects.published().in_bulk(ids)
     return [by_id[pk] for pk in ids if pk in by_id][:limit]
+
+
+def _refresh_queue_once() -> None:
+    from enrollments.tasks import also_took_refresh_task
+
+    if cache.add(ALSO_TOOK_REFRESH_QUEUED_KEY, 1, timeout=5 * 60):
+        also_took_refresh_task.delay()
