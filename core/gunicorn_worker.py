@@ -185,4 +185,3 @@ def freeze_loaded_objects() -> None:
 
     gc.collect()
     gc.freeze()
-
