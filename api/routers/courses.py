@@ -3,12 +3,12 @@
 import hashlib
 import math
 
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from ninja import Query, Router, Schema
 
 from api.schemas import JSON_CONTENT_TYPE, CourseOut, InstructorOut, course_out, json_body
-from courses.cache import catalog_cache_version
+from core.cache_versions import read_checked, store_checked
+from courses.cache import CATALOG_VERSION_KEY
 from courses.models import Course
 
 PAGE_SIZE = 20
@@ -55,11 +55,12 @@ class CatalogFilters(Schema):
 @router.get("/courses", response=CoursePage, auth=None)
 def courses_list(request, filters: Query[CatalogFilters]):
     """Published courses, filtered like the website's catalog, 20 a page."""
-    # The same JSON for every caller: stored rendered, under the catalog version that every course
-    # change bumps (courses/cache.py), like the website's catalog.
+    # The same JSON for every caller: stored rendered, checked against the catalog version that
+    # every course change bumps (courses/cache.py), like the website's catalog; the token and the
+    # body in one round trip (core.cache_versions.read_checked).
     digest = hashlib.sha256(filters.model_dump_json().encode()).hexdigest()[:40]
-    key = f"api:v1:courses:{catalog_cache_version()}:{digest}"
-    body = cache.get(key)
+    key = f"api:v1:courses:{digest}"
+    read, body = read_checked(key, CATALOG_VERSION_KEY)
     if body is None:
         courses = Course.objects.for_catalog(
             q=filters.q, category=filters.category, level=filters.level, format=filters.format, price=filters.price
@@ -70,7 +71,7 @@ def courses_list(request, filters: Query[CatalogFilters]):
         items = courses[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
         data = {"count": count, "page": page, "pages": pages, "items": [course_out(course) for course in items]}
         body = json_body(request, CoursePage.model_validate(data).model_dump())
-        cache.set(key, body)
+        store_checked(key, read, body)
     return HttpResponse(body, content_type=JSON_CONTENT_TYPE)
 
 

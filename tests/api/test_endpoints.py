@@ -15,6 +15,15 @@ def test_courses_list_is_public_paginated_and_filtered(client, published_course)
     assert client.get("/api/v1/courses", {"price": "free"}).json()["count"] == 0
 
 
+def test_the_stored_course_list_follows_a_course_change_on_the_next_request(client, published_course):
+    """Stored rendered JSON, checked against the catalog token in the same round trip."""
+    for _ in range(2):
+        assert client.get("/api/v1/courses").json()["count"] == 1
+    published_course.status = published_course.Status.DRAFT
+    published_course.save()
+    assert client.get("/api/v1/courses").json()["count"] == 0
+
+
 def test_drafts_are_not_in_the_api(client, published_course):
     published_course.status = published_course.Status.DRAFT
     published_course.save()
