@@ -64,12 +64,15 @@ class PrivateLinks:
 
     def __init__(self):
         self.names: list[str] = []
+        self.urls: list[str] = []  # signed for the response that renders the page
 
     def url(self, name: str) -> str | None:
         """A placeholder for this file's signed URL; None when it cannot be signed now."""
-        if signed_url_or_none(name) is None:
+        url = signed_url_or_none(name)
+        if url is None:
             return None
         self.names.append(name)
+        self.urls.append(url)
         return _private_url_placeholder(len(self.names) - 1)
 
 
@@ -111,9 +114,9 @@ def stored_page(
     if may_store:
         read, stored = read_checked(key, *token_keys)
         if stored is not None:
-            content = _personalised(request, stored["content"], stored["private_files"])
-            if content is not None:
-                response = HttpResponse(content)
+            urls = [signed_url_or_none(file_name) for file_name in stored["private_files"]]
+            if None not in urls:
+                response = HttpResponse(_personalised(request, stored["content"], urls))
                 for header, value in stored["headers"].items():
                     response.headers[header] = value
                 return response
@@ -127,22 +130,14 @@ def stored_page(
     if may_store and response.status_code == 200 and not response.cookies:
         headers = {header: response[header] for header in STORED_HEADERS if header in response}
         store_checked(key, read, {"content": content, "headers": headers, "private_files": links.names})
-    personalised = _personalised(request, content, links.names)
-    if personalised is None:  # signed a moment ago, refused now: once more, signing in the view
-        response = render({"csrf_token": CSRF_PLACEHOLDER, "private_links": None})
-        personalised = _personalised(request, response.content.decode(response.charset), [])
-    response.content = personalised
+    response.content = _personalised(request, content, links.urls)
     return response
 
 
-def _personalised(request: HttpRequest, content: str, private_files) -> str | None:
-    """The stored page with this request's CSRF token and freshly signed URLs (None when a URL
-    cannot be signed)."""
+def _personalised(request: HttpRequest, content: str, urls: list[str]) -> str:
+    """The page with this request's CSRF token and the private files' signed URLs in place."""
     if CSRF_PLACEHOLDER in content:
         content = content.replace(CSRF_PLACEHOLDER, get_token(request))
-    for index, name in enumerate(private_files):
-        url = signed_url_or_none(name)
-        if url is None:
-            return None
+    for index, url in enumerate(urls):
         content = content.replace(_private_url_placeholder(index), escape(url))
     return content

@@ -7,8 +7,13 @@ not every saved video position, which the player sends every few seconds: lesson
 Tokens are explained in core/cache_versions.py.
 """
 
+from collections.abc import Callable
+
+from django.http import HttpResponse
+
 from accounts.user_cache import account_version_key
 from core.cache_versions import bump, read_checked, store_checked, tokens
+from core.signed_in_pages import stored_page
 from courses.cache import PUBLIC_PAGES_VERSION_KEY
 from enrollments.student_cache import student_version_key
 
@@ -45,16 +50,23 @@ def lesson_by_slugs(course_slug: str, lesson_slug: str):
     return lesson
 
 
-def signed_in_course_tokens(user_id: int) -> list[str]:
-    """The tokens a signed-in student's whole course pages (the course page, the outline, a
-    lesson: core/signed_in_pages.py) are checked against. Every write that changes what they show,
-    or who may open them, moves one: the public pages' token moves with every course bump
-    (courses.cache.cache_bump: lessons, sections, captions, instructors, status, slugs), the
-    student's with their enrollments, payments, progress and certificates, and the account
-    version with their row, roles and email addresses."""
-    return [
+def stored_course_page(request, name: str, render: Callable[[dict], HttpResponse]) -> HttpResponse:
+    """One of a course's pages (the course page, the outline, a lesson) as `name`: for a signed-in
+    student the whole page stored by core/signed_in_pages.py, for a visitor `render({})` (their
+    pages have a cache of their own, core/page_cache.py).
+
+    Named by slug, so a stored page needs no read of the course or lesson row, and checked against
+    tokens that every write changing what these pages show, or who may open them, moves: the public
+    pages' token moves with every course bump (courses.cache.cache_bump: lessons, sections,
+    captions, instructors, status, slugs), the student's with their enrollments, payments,
+    progress and certificates, and the account version with their row, roles and email addresses."""
+    user = request.user
+    if not user.is_authenticated:
+        return render({})
+    token_keys = [
         PUBLIC_PAGES_VERSION_KEY,
-        student_version_key(user_id),
-        progress_version_key(user_id),
-        account_version_key(user_id),
+        student_version_key(user.pk),
+        progress_version_key(user.pk),
+        account_version_key(user.pk),
     ]
+    return stored_page(request, f"{name}:{user.pk}", token_keys, render)

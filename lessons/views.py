@@ -29,14 +29,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_view_with_mfa
 from core.cache_versions import UNCACHED, tokens
-from core.signed_in_pages import signed_url_or_none, stored_page
+from core.signed_in_pages import signed_url_or_none
 from core.storage import STORAGE_ERRORS, private_media_token_read, private_storage
 from courses.cache import course_version_key
 from courses.models import Course, student_preview_requested
 from courses.rows import course_by_slug
 from enrollments.student_cache import student_version_key
 from lessons import services
-from lessons.cache import lesson_by_slugs, progress_version_key, signed_in_course_tokens
+from lessons.cache import lesson_by_slugs, progress_version_key, stored_course_page
 from lessons.forms import ExamAutosaveError, LessonProgressForm, exam_autosave_parse
 from lessons.models import Certificate, ExamAttempt, KnowledgeArea, Lesson, PracticeExam, Quiz
 from lessons.services import renditions
@@ -100,19 +100,9 @@ def _unlocked_or_404(request, course: Course, **access) -> bool:
 @staff_view_with_mfa
 @require_GET
 def course_outline(request, course_slug):
-    user = request.user
-    if not user.is_authenticated:
-        return _outline_page(request, course_slug, {})
-    # The whole page once rendered (core/signed_in_pages.py), named by the slug so that a stored
-    # page needs no read of the course row. The tokens cover everything it shows and its access
-    # decision: the student's enrollments and progress, the user's roles, and the public pages'
-    # token, which every course bump moves too (courses.cache.cache_bump: lessons, instructors,
-    # status, the slug itself).
-    return stored_page(
-        request,
-        f"lessons:outline:{user.pk}:{course_slug}",
-        signed_in_course_tokens(user.pk),
-        lambda extra: _outline_page(request, course_slug, extra),
+    # Stored whole for a signed-in student (lessons.cache.stored_course_page).
+    return stored_course_page(
+        request, f"lessons:outline:{course_slug}", lambda extra: _outline_page(request, course_slug, extra)
     )
 
 
@@ -310,17 +300,11 @@ def _transcript(caption) -> list:
 @staff_view_with_mfa
 @require_GET
 def lesson_detail(request, course_slug, lesson_slug):
-    user = request.user
-    if not user.is_authenticated:
-        return _lesson_page(request, course_slug, lesson_slug, {})
-    # The whole page once rendered (core/signed_in_pages.py), named by the slugs so that a stored
-    # page needs no read of the lesson row; its video and caption URLs are signed per response.
-    # The tokens are the outline's (see course_outline): lesson and caption writes bump the course,
-    # and with it the public pages' token.
-    return stored_page(
+    # Stored whole for a signed-in student (lessons.cache.stored_course_page), its video and
+    # caption URLs signed per response.
+    return stored_course_page(
         request,
-        f"lessons:lesson:{user.pk}:{course_slug}:{lesson_slug}",
-        signed_in_course_tokens(user.pk),
+        f"lessons:lesson:{course_slug}:{lesson_slug}",
         lambda extra: _lesson_page(request, course_slug, lesson_slug, extra),
     )
 

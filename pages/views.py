@@ -23,7 +23,6 @@ from django.views.static import serve
 from accounts.decorators import staff_view_with_mfa
 from core.cache_versions import tokens
 from core.page_cache import cache_page_for_visitors
-from core.signed_in_pages import stored_page
 from courses.cache import PUBLIC_PAGES_VERSION_KEY, course_version_key, public_pages_version
 from courses.models import Category, Course, course_page_prefetches, student_preview_requested
 from courses.rows import course_by_slug
@@ -32,7 +31,7 @@ from enrollments.models import Enrollment
 from enrollments.student_cache import student_version_key
 from enrollments.templatetags.enrollment_tags import enroll_box_key
 from flights.models import FlightSession
-from lessons.cache import signed_in_course_tokens
+from lessons.cache import stored_course_page
 from lessons.models import Lesson
 from reviews import services as review_services
 from reviews.models import Review
@@ -79,19 +78,10 @@ def favicon(request):
 @require_safe
 @cache_page_for_visitors(public_pages_version)
 def course_detail(request, slug):
-    user = request.user
-    if not user.is_authenticated:
-        return _course_page(request, slug, {})
-    # A signed-in student's whole page (core/signed_in_pages.py), named by the slug so that a
-    # stored page needs no read of the course row: the parts below, their Enroll box (enrollments
-    # and prerequisites: the student's token; a confirmed email address: the account version) and
-    # the header (the account version). Every course bump moves the public pages' token too.
-    return stored_page(
-        request,
-        f"pages:course:{user.pk}:{slug}",
-        signed_in_course_tokens(user.pk),
-        lambda extra: _course_page(request, slug, extra),
-    )
+    # A signed-in student's whole page is stored (lessons.cache.stored_course_page): the parts
+    # below, their Enroll box (enrollments and prerequisites: the student's token; a confirmed
+    # email address: the account version) and the header (the account version).
+    return stored_course_page(request, f"pages:course:{slug}", lambda extra: _course_page(request, slug, extra))
 
 
 def _course_page(request, slug: str, extra: dict):
